@@ -1,0 +1,36 @@
+# Two commands for a newcomer: `make serve` and `make test`. Set-up is idempotent and pinned.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: setup build serve test bench browser clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+build: setup
+	$(BIN)/privacy-kb build --strict
+
+serve: build
+	$(BIN)/privacy-kb serve --host 127.0.0.1 --port 8000
+
+# The browser tests drive Debian's Chromium; install it when we can (root with apt-get).
+browser:
+	@test -x $(CHROMIUM) || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+	  || echo "note: $(CHROMIUM) missing; browser tests will be skipped"
+
+test: setup browser
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python -m privacy_kb.bench
+
+clean:
+	rm -rf site build .pytest_cache

@@ -1,0 +1,105 @@
+"""The whole build: collect → pages → MkDocs → entries JSON → Whoosh index, then one swap.
+
+Everything is written into a temporary folder beside the site; the previous site and its
+index are replaced only once the new ones are complete, so a failed build loses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .collected import Collected
+from .coverage import ArticleCoverage, coverage_of
+from .index import write_index
+from .model import ENTRIES_FORMAT_VERSION
+from .pages import write_pages
+from .pipeline import collect, problem_key, unexpected_problems
+from .problems import BuildError, Problem
+from .site import render_site
+
+INDEX_FOLDER = ".privacy-kb/index"  # inside the site dir, so one swap replaces both
+
+
+def index_dir_for(site_dir: Path) -> Path:
+    """Where `search` finds the Whoosh index built for a site."""
+    return site_dir / INDEX_FOLDER
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the command line's summary."""
+
+    collected: Collected
+    coverage: list[ArticleCoverage]
+    unexpected: list[Problem]
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def build(
+    source_root: Path,
+    site_dir: Path,
+    *,
+    strict: bool = False,
+    known_problems_path: Path | None = None,
+) -> BuildReport:
+    seconds: dict[str, float] = {}
+    with _timed(seconds, "collect"):
+        collected = collect(source_root, known_problems_path=known_problems_path)
+    unexpected = unexpected_problems(collected)
+    if strict and unexpected:
+        raise BuildError(
+            f"{unexpected[0]} (--strict: {len(unexpected)} problem(s) not in the accepted list)"
+        )
+    coverage = coverage_of(collected)
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
+    try:
+        new_site = work / "site"
+        with _timed(seconds, "pages"):
+            write_pages(collected, work / "docs")
+        with _timed(seconds, "mkdocs"):
+            render_site(collected, work / "docs", new_site, strict=strict)
+        with _timed(seconds, "entries"):
+            write_entries_json(collected, new_site / "api" / "entries.json")
+        with _timed(seconds, "index"):
+            write_index(collected.entries, collected.taxonomy, index_dir_for(new_site))
+        _swap(new_site, site_dir, work / "previous")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return BuildReport(collected, coverage, unexpected, seconds)
+
+
+def entries_document(collected: Collected) -> dict:
+    return {
+        "version": ENTRIES_FORMAT_VERSION,
+        "entries": [entry.to_dict() for entry in collected.entries],
+        "problems": [problem_key(p) for p in collected.problems],
+    }
+
+
+def write_entries_json(collected: Collected, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(entries_document(collected), ensure_ascii=False, indent=2)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def _swap(new_site: Path, site_dir: Path, previous: Path) -> None:
+    """Put the new site in place; the old one survives until the new one is there."""
+    if site_dir.exists():
+        site_dir.rename(previous)
+    new_site.rename(site_dir)
+
+
+@contextmanager
+def _timed(seconds: dict[str, float], stage: str) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    seconds[stage] = time.perf_counter() - start

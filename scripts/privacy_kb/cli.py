@@ -1,0 +1,148 @@
+"""The `privacy-kb` command line: build, search, serve. Domain errors become one-line messages."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .problems import BuildError
+
+DEFAULT_SOURCE = Path("content")
+DEFAULT_SITE = Path("site")
+
+site_dir_option = click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_SITE,
+    show_default=True,
+    help="Folder of the built site (the search index is kept inside it).",
+)
+
+
+def _one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn domain errors into `Error: <file:line: what>` and exit code 1, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (BuildError, OSError) as error:
+            raise click.ClickException(str(error).splitlines()[0]) from None
+
+    return wrapper
+
+
+@click.group()
+@click.version_option(package_name="privacy-kb")
+def main() -> None:
+    """Microsoft Learn privacy articles as a searchable knowledge site."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    for name in ("privacy_kb", "mkdocs"):
+        logger = logging.getLogger(name)
+        if not logger.handlers:
+            logger.addHandler(handler)
+        logger.setLevel(logging.WARNING)
+        logger.propagate = False
+
+
+@main.command()
+@click.option(
+    "--source",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_SOURCE,
+    show_default=True,
+    help="Source root holding articles/ (Learn articles with their includes).",
+)
+@site_dir_option
+@click.option("--strict", is_flag=True, help="Fail on any problem not in the accepted list.")
+@click.option(
+    "--known-problems",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Accepted upstream problems, one 'path:line: what' a line "
+    "[default: <source>/known-problems.txt].",
+)
+@_one_line_errors
+def build(source: Path, site_dir: Path, strict: bool, known_problems: Path | None) -> None:
+    """Parse the articles, extract entries, write the Whoosh index and the site.
+
+    Example: privacy-kb build --source ../shared/corpus --site-dir /tmp/corpus-site --strict
+    """
+    from .build import build as run_build
+
+    report = run_build(source, site_dir, strict=strict, known_problems_path=known_problems)
+    collected = report.collected
+    click.echo(
+        f"Built {site_dir}: {len(collected.documents)} article(s), "
+        f"{len(collected.entries)} entries, "
+        + ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in report.seconds.items())
+    )
+    for item in report.coverage:
+        click.echo(f"  coverage {item.percent:5.1f}%  {item.sentences} sentences  {item.path}")
+        for sentence in item.missing:
+            click.echo(f"    not in any answer: {sentence}")
+    if collected.problems:
+        click.echo(f"Problems ({len(collected.problems)}; file:line: what; what was done):")
+        for problem in collected.problems:
+            accepted = "" if problem in report.unexpected else "  [accepted upstream problem]"
+            click.echo(f"  {problem}{accepted}")
+
+
+@main.command()
+@click.argument("query")
+@click.option("--type", "deployment_type", metavar="ID", help="Only entries of this deployment type.")
+@click.option("--source", "source", metavar="SLUG", help="Only entries from this article (slug or path).")
+@click.option("--limit", type=click.IntRange(1, 100), default=5, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON contract of PRODUCT.md.")
+@site_dir_option
+@_one_line_errors
+def search(
+    query: str,
+    deployment_type: str | None,
+    source: str | None,
+    limit: int,
+    as_json: bool,
+    site_dir: Path,
+) -> None:
+    """Search the privacy questions and answers of a built site.
+
+    Example: privacy-kb search "Is my data used for training with pay-as-you-go?" --limit 3
+    """
+    from .build import index_dir_for
+    from .search import SearchError, format_results
+    from .search import search as run_search
+
+    try:
+        response = run_search(
+            index_dir_for(site_dir), query, deployment_type=deployment_type, source=source, limit=limit
+        )
+    except SearchError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(response.to_json() if as_json else format_results(response))
+
+
+@main.command()
+@site_dir_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True)
+@_one_line_errors
+def serve(site_dir: Path, host: str, port: int) -> None:
+    """Serve a built site as static files (no rebuild on change: run `build` again)."""
+    import http.server
+
+    if not (site_dir / "index.html").is_file():
+        raise BuildError(f"{site_dir}: no built site here; run `privacy-kb build` first")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site_dir))
+    with http.server.ThreadingHTTPServer((host, port), handler) as server:
+        click.echo(f"Serving {site_dir} at http://{host}:{port}/ (Ctrl+C stops)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass

@@ -1,0 +1,511 @@
+"""DocFX source stage: expands includes and marks DocFX block syntax, while file:line is known.
+
+Python-Markdown forgets where a line came from once blocks are parsed, so this preprocessor does
+everything that needs a file or a line: it expands `[!INCLUDE]`s (relative to the including
+file, cycle-safe, never outside the source root), strips front matter, resolves `:::image` and
+`:::code` sources, records where each link was written, and reports problems. What it finds
+becomes nodes (`md.docfx_nodes`) that the render stage (`docfx_render`) turns into elements:
+
+- a bodiless construct (`:::image`, `:::code`, a missing include) becomes a marker paragraph,
+  indented like the construct so that it stays inside its list item;
+- a container (zones, monikers, rows, columns, tabs, complex images) becomes a
+  `<div data-docfx-node="N" markdown="1">` block, so that `md_in_html` parses its body.
+
+Lines inside code fences, inline code and HTML comments are never rewritten.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from markdown.preprocessors import Preprocessor
+
+PAGE = "(page)"  # the path reported for lines of the page itself, which is not a source file
+MAX_INCLUDE_DEPTH = 8
+ALERT_TYPES = frozenset({"NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"})
+NODE_MARKER = "\x02docfx-node:{}\x03"  # normalize_whitespace strips \x02 from sources: unforgeable
+NODE_MARKER_RE = re.compile("^\x02docfx-node:(\\d+)\x03$")
+NODE_MARKER_ANYWHERE_RE = re.compile("\x02docfx-node:\\d+\x03")
+LINK_TOKEN = "docfx-link:{}"
+LINK_TOKEN_RE = re.compile(r"docfx-link:(\d+)")
+
+_FENCE_OPEN = re.compile(r"^(?P<prefix>[ \t>]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+_INCLUDE = re.compile(r"\[!INCLUDE\s*\[(?P<name>[^\]]*)\]\(\s*(?P<target>[^)\s]*)\s*\)\s*\]", re.I)
+_BLOCK_INCLUDE = re.compile(
+    r"^(?P<prefix>[ \t]*(?:>[ \t]?)*)\[!INCLUDE\s*\[[^\]]*\]\(\s*(?P<target>[^)\s]*)\s*\)\s*\]\s*$",
+    re.I,
+)
+_TRIPLE_COLON = re.compile(
+    r"^(?P<prefix>[ \t]*(?:>[ \t]?)*):::\s*(?P<name>[A-Za-z][\w-]*)(?P<rest>.*)$"
+)
+_TAB_HEADING = re.compile(
+    r"^(?P<hashes>#{1,6})[ \t]+\[(?P<title>[^\]]+)\]\(#tab/(?P<id>[^)\s]+)\)\s*$"
+)
+_HEADING = re.compile(r"^(#{1,6})[ \t]")
+_TAB_GROUP_END = re.compile(r"^---\s*$")
+_DIV_LINE = re.compile(r"^(?P<prefix>[ \t]*>)[ \t]*\[!div\b[^\]]*\][ \t]*$", re.I)
+_QUOTE_LINE = re.compile(r"^[ \t]*>")
+_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\S")
+_BANG_NAME = re.compile(r"\[!(?P<name>[A-Za-z][\w-]*)")
+_LINK_TARGET = re.compile(
+    r"(?P<open>\]\([ \t]*)(?P<target><[^>\n]*>|(?:[^\s()<>]|\([^\s()]*\))*)"
+    r"(?=(?:[ \t]+(?:\"[^\"]*\"|'[^']*'))?[ \t]*\))"
+)
+_REFERENCE_DEFINITION = re.compile(r"^(?P<open>[ \t]{0,3}\[[^\]]+\]:[ \t]*)(?P<target><[^>]*>|\S+)")
+_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
+_ATTRIBUTE = re.compile(r"""(?P<key>[\w-]+)(?:\s*=\s*(?P<value>"[^"]*"|'[^']*'|[^\s"']+))?""")
+
+CONTAINERS = {
+    "zone": "zone-end", "moniker": "moniker-end", "row": "row-end", "column": "column-end"
+}
+CONTAINER_ENDS = {end: start for start, end in CONTAINERS.items()}
+
+
+@dataclass
+class DocfxNode:
+    """A DocFX construct found at `path:line`, rendered later by `docfx_render`."""
+
+    kind: str  # image | code | missing-include | zone | moniker | row | column | tabs | tab
+    path: str
+    line: int
+    attrs: dict[str, str] = field(default_factory=dict)
+    children: list[int] = field(default_factory=list)  # tab nodes of a tab set
+
+
+@dataclass(frozen=True)
+class LinkOrigin:
+    """A link or image target exactly as written, and where."""
+
+    target: str
+    path: str
+    line: int
+
+
+Report = Callable[..., None]  # (path, line, what, action, fatal=False)
+
+
+@dataclass
+class Conversion:
+    """What the source stage learns during one `convert()`; lives on the Markdown instance."""
+
+    source_root: Path
+    report: Report
+    nodes: list[DocfxNode] = field(default_factory=list)
+    links: list[LinkOrigin] = field(default_factory=list)
+    media: list[str] = field(default_factory=list)
+    front_matter: dict[str, Any] | None = None
+
+    def add_node(self, node: DocfxNode) -> int:
+        self.nodes.append(node)
+        return len(self.nodes) - 1
+
+    def add_media(self, path: str) -> None:
+        if path not in self.media:
+            self.media.append(path)
+
+
+def parse_attributes(text: str) -> dict[str, str]:
+    """`type="content" source=x border` -> {'type': 'content', 'source': 'x', 'border': ''}."""
+    attrs = {}
+    for match in _ATTRIBUTE.finditer(text):
+        value = match.group("value") or ""
+        if value[:1] in "\"'" and len(value) >= 2:
+            value = value[1:-1]
+        attrs[match.group("key").lower()] = value
+    return attrs
+
+
+def normalize_source_text(text: str, tab_length: int) -> list[str]:
+    """The same normalisation Python-Markdown applies to the page (`NormalizeWhitespace`)."""
+    text = text.replace("\x02", "").replace("\x03", "").replace("\r\n", "\n").replace("\r", "\n")
+    return [line.expandtabs(tab_length) if line.strip() else "" for line in text.split("\n")]
+
+
+def split_front_matter(lines: list[str]) -> tuple[int, str | None]:
+    """Index of the first body line, and the raw YAML (None when there is no front matter)."""
+    if not lines or lines[0].strip() != "---":
+        return 0, None
+    for index in range(1, len(lines)):
+        if lines[index].strip() == "---":
+            return index + 1, "\n".join(lines[1:index])
+    return 0, None
+
+
+def resolve_in_root(target: str, from_path: str) -> str | None:
+    """`target` as written in `from_path`, relative to the source root; None when outside it."""
+    target = target.replace("\\", "/")
+    if target.startswith("~/"):
+        joined = target[2:]
+    elif target.startswith("/"):
+        return None
+    else:
+        base = "" if from_path == PAGE else posixpath.dirname(from_path)
+        joined = posixpath.join(base, target)
+    path = posixpath.normpath(joined)
+    if path == ".." or path.startswith("../") or path.startswith("/"):
+        return None
+    return path
+
+
+def _split_segments(line: str, in_comment: bool) -> tuple[list[tuple[bool, str]], bool]:
+    """Split a line into (rewritable, text) pieces: HTML comments and code spans are not."""
+    segments: list[tuple[bool, str]] = []
+    rest = line
+    while rest:
+        if in_comment:
+            end = rest.find("-->")
+            if end < 0:
+                segments.append((False, rest))
+                return segments, True
+            segments.append((False, rest[: end + 3]))
+            rest, in_comment = rest[end + 3 :], False
+            continue
+        start = rest.find("<!--")
+        text, rest = (rest, "") if start < 0 else (rest[:start], rest[start:])
+        position = 0
+        for span in _CODE_SPAN.finditer(text):
+            segments.append((True, text[position : span.start()]))
+            segments.append((False, span.group(0)))
+            position = span.end()
+        segments.append((True, text[position:]))
+        if start >= 0:
+            in_comment = True
+    return segments, in_comment
+
+
+@dataclass
+class _FileState:
+    """Per-file scanning state."""
+
+    path: str
+    fence: str | None = None
+    in_comment: bool = False
+    stack: list[tuple[str, int, int]] = field(default_factory=list)  # (kind, node, dedent)
+    tab_level: int = 0
+    after_quote: bool = False  # the previous line was part of a blockquote
+
+
+class DocfxSourcePreprocessor(Preprocessor):
+    """Expands includes and marks DocFX constructs; see the module docstring."""
+
+    def __init__(self, md: Any, conversion_factory: Callable[[], Conversion]) -> None:
+        super().__init__(md)
+        self._conversion_factory = conversion_factory
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.conversion = self._conversion_factory()
+        return self._expand(lines, PAGE, 0, ())
+
+    # -- files -------------------------------------------------------------------------------
+
+    def _expand(
+        self, lines: list[str], path: str, first_line: int, stack: tuple[str, ...]
+    ) -> list[str]:
+        state = _FileState(path)
+        out: list[str] = []
+        for number, line in enumerate(lines, start=first_line + 1):
+            out.extend(self._line(state, line, number, stack))
+        self._close_all(state, out, len(lines) + first_line)
+        return out
+
+    def _read_include(self, target: str, path: str, line: int, stack: tuple[str, ...]) -> (
+        list[str] | str
+    ):
+        """The processed lines of an included file, or the reason it is unavailable."""
+        report = self.conversion.report
+        resolved = resolve_in_root(target, path)
+        if resolved is None:
+            report(path, line, f"include `{target}` resolves outside the source root",
+                   "not included; shown a note instead", fatal=True)
+            return "outside the source root"
+        file = self.conversion.source_root / resolved
+        if not file.is_file():
+            report(path, line, f"included file `{resolved}` does not exist",
+                   "shown a note instead")
+            return "missing upstream"
+        if resolved in stack:
+            report(path, line, f"include cycle: `{resolved}` includes itself",
+                   "not included again", fatal=True)
+            return ""
+        if len(stack) >= MAX_INCLUDE_DEPTH:
+            report(path, line, f"includes nested deeper than {MAX_INCLUDE_DEPTH} at `{resolved}`",
+                   "not included")
+            return ""
+        text = file.read_text(encoding="utf-8-sig", errors="replace")
+        lines = normalize_source_text(text, self.md.tab_length)
+        start, raw_yaml = split_front_matter(lines)
+        front_matter = self._parse_front_matter(raw_yaml, resolved)
+        if not stack and path == PAGE and self.conversion.front_matter is None:
+            self.conversion.front_matter = front_matter
+        return self._expand(lines[start:], resolved, start, (*stack, resolved))
+
+    def _parse_front_matter(self, raw_yaml: str | None, path: str) -> dict[str, Any]:
+        if raw_yaml is None:
+            return {}
+        try:
+            data = yaml.safe_load(raw_yaml)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            line = mark.line + 2 if mark is not None else 1
+            problem = getattr(error, "problem", None) or "invalid YAML"
+            self.conversion.report(path, line, f"malformed front matter: {problem}",
+                                   "front matter ignored")
+            return {}
+        if data is None:
+            return {}
+        if not isinstance(data, dict):
+            self.conversion.report(path, 1, "front matter is not a mapping", "front matter ignored")
+            return {}
+        return data
+
+    # -- lines -------------------------------------------------------------------------------
+
+    def _line(self, state: _FileState, line: str, number: int, stack: tuple[str, ...]) -> list[str]:
+        line = self._dedent(state, line)
+        after_quote, state.after_quote = state.after_quote, bool(_QUOTE_LINE.match(line))
+        if after_quote and state.fence is None and _LIST_ITEM.match(line):
+            # CommonMark (and Learn): a list item ends a blockquote; Python-Markdown would
+            # take it as a lazy continuation of the quote's paragraph.
+            return ["", *self._line(state, line, number, stack)]
+        if state.fence is not None:
+            if re.match(rf"^[ \t>]*{re.escape(state.fence[0])}{{{len(state.fence)},}}\s*$", line):
+                state.fence = None
+            return [line]
+        if not state.in_comment:
+            if fence := _FENCE_OPEN.match(line):
+                if not (fence.group("fence")[0] == "`" and "`" in fence.group("info")):
+                    state.fence = fence.group("fence")
+                    return [line]
+            handled = self._block_construct(state, line, number, stack)
+            if handled is not None:
+                return handled
+        return [self._inline(state, line, number, stack)]
+
+    def _dedent(self, state: _FileState, line: str) -> str:
+        dedent = max((entry[2] for entry in state.stack), default=0)
+        if dedent and line[:dedent].strip() == "":
+            return line[dedent:]
+        return line
+
+    def _block_construct(
+        self, state: _FileState, line: str, number: int, stack: tuple[str, ...]
+    ) -> list[str] | None:
+        if div := _DIV_LINE.match(line):
+            # `> [!div class="checklist"]` is a line of its own, so that a list can follow.
+            return [self._inline(state, line, number, stack), div.group("prefix")]
+        if include := _BLOCK_INCLUDE.match(line):
+            return self._block_include(state, include, number, stack)
+        if tab := _TAB_HEADING.match(line):
+            return self._tab(state, tab, number)
+        if state.tab_level and _TAB_GROUP_END.match(line):
+            return self._close_until(state, "tabs")
+        if (heading := _HEADING.match(line)) and state.tab_level:
+            if len(heading.group(1)) < state.tab_level:
+                return self._close_until(state, "tabs") + [line]
+        if construct := _TRIPLE_COLON.match(line):
+            return self._triple_colon(state, construct, number)
+        return None
+
+    def _inline(self, state: _FileState, line: str, number: int, stack: tuple[str, ...]) -> str:
+        segments, state.in_comment = _split_segments(line, state.in_comment)
+        pieces = []
+        for rewritable, text in segments:
+            if rewritable:
+                text = _INCLUDE.sub(lambda m: self._inline_include(state, m, number, stack), text)
+                text = self._tokenize_links(text, state.path, number)
+                self._check_unknown_bang(text, state.path, number)
+            pieces.append(text)
+        return "".join(pieces)
+
+    # -- includes ----------------------------------------------------------------------------
+
+    def _block_include(
+        self, state: _FileState, match: re.Match[str], number: int, stack: tuple[str, ...]
+    ) -> list[str]:
+        prefix = match.group("prefix")
+        blank = prefix.rstrip()
+        included = self._read_include(match.group("target"), state.path, number, stack)
+        if isinstance(included, str):
+            if not included:
+                return [blank]
+            node = self.conversion.add_node(DocfxNode(
+                "missing-include", state.path, number,
+                {"target": match.group("target"), "reason": included},
+            ))
+            return [blank, prefix + NODE_MARKER.format(node), blank]
+        body = [prefix + text if text.strip() else blank for text in included]
+        return [blank, *body, blank]
+
+    def _inline_include(
+        self, state: _FileState, match: re.Match[str], number: int, stack: tuple[str, ...]
+    ) -> str:
+        included = self._read_include(match.group("target"), state.path, number, stack)
+        if isinstance(included, str):
+            if not included:
+                return ""
+            return f"*(included content `{match.group('target')}` is not available: {included})*"
+        return " ".join(text.strip() for text in included if text.strip())
+
+    # -- links -------------------------------------------------------------------------------
+
+    def _tokenize_links(self, text: str, path: str, number: int) -> str:
+        def token(match: re.Match[str]) -> str:
+            target = match.group("target")
+            bare = target[1:-1] if target.startswith("<") else target
+            if not bare.strip():
+                self.conversion.report(path, number, "empty link target", "link shown as text")
+                return match.group(0)
+            if not _needs_resolving(bare):
+                return match.group(0)
+            self.conversion.links.append(LinkOrigin(bare, path, number))
+            return match.group("open") + LINK_TOKEN.format(len(self.conversion.links) - 1)
+
+        text = _LINK_TARGET.sub(token, text)
+        return _REFERENCE_DEFINITION.sub(token, text)
+
+    def _check_unknown_bang(self, text: str, path: str, number: int) -> None:
+        for match in _BANG_NAME.finditer(text):
+            name = match.group("name")
+            if name.upper() in ALERT_TYPES or name.upper() == "INCLUDE" or name.lower() == "div":
+                if name.upper() == "INCLUDE":
+                    self.conversion.report(path, number, "malformed `[!INCLUDE` (expected "
+                                           "`[!INCLUDE [name](path)]`)", "shown as text")
+                continue
+            self.conversion.report(path, number, f"unknown DocFX construct `[!{name}`",
+                                   "shown as text")
+
+    # -- ::: constructs ----------------------------------------------------------------------
+
+    def _triple_colon(
+        self, state: _FileState, match: re.Match[str], number: int
+    ) -> list[str] | None:
+        prefix, name = match.group("prefix"), match.group("name").lower()
+        rest = re.sub(r":::\s*$", "", match.group("rest")).strip()
+        in_quote = ">" in prefix
+        if name in ("image", "code"):
+            attrs = parse_attributes(rest)
+            complex_image = attrs.get("type", "content").lower() == "complex"
+            if name == "image" and complex_image and not in_quote:
+                node = self._image(attrs, state.path, number)
+                return self._open(state, "image", node, len(prefix))
+            node = self._image(attrs, state.path, number) if name == "image" else self._code(
+                attrs, state.path, number)
+            blank = prefix.rstrip()
+            return [blank, prefix + NODE_MARKER.format(node), blank]
+        if name == "image-end" and not in_quote:
+            return self._close(state, "image", number, name)
+        if name in CONTAINERS and not in_quote:
+            attrs = parse_attributes(rest)
+            node = self.conversion.add_node(DocfxNode(name, state.path, number, attrs))
+            return self._open(state, name, node, len(prefix))
+        if name in CONTAINER_ENDS and not in_quote:
+            return self._close(state, CONTAINER_ENDS[name], number, name)
+        self.conversion.report(state.path, number, f"unknown DocFX construct `:::{name}`",
+                               "shown as text")
+        return None
+
+    def _image(self, attrs: dict[str, str], path: str, number: int) -> int:
+        source = attrs.get("source", "")
+        resolved = resolve_in_root(source, path) if source else None
+        present = resolved is not None and (self.conversion.source_root / resolved).is_file()
+        if present:
+            self.conversion.add_media(resolved)
+        else:
+            self.conversion.report(path, number, f"image `{source}` not found"
+                                   if source else "image without a source",
+                                   "shown its alt text instead")
+        node_attrs = {**attrs, "resolved": resolved or "", "present": "1" if present else ""}
+        return self.conversion.add_node(DocfxNode("image", path, number, node_attrs))
+
+    def _code(self, attrs: dict[str, str], path: str, number: int) -> int:
+        source = attrs.get("source", "")
+        resolved = resolve_in_root(source, path) if source else None
+        file = self.conversion.source_root / resolved if resolved else None
+        node_attrs = dict(attrs)
+        if file is not None and file.is_file():
+            text = file.read_text(encoding="utf-8-sig", errors="replace")
+            node_attrs["text"] = _code_excerpt(text, attrs.get("id", ""), attrs.get("range", ""))
+        else:
+            self.conversion.report(path, number, f"code sample `{source}` not found"
+                                   if source else "code sample without a source",
+                                   "shown a note instead")
+        return self.conversion.add_node(DocfxNode("code", path, number, node_attrs))
+
+    def _tab(self, state: _FileState, match: re.Match[str], number: int) -> list[str]:
+        out: list[str] = []
+        if state.tab_level:
+            out += self._close_until(state, "tab")
+        else:
+            tabs = self.conversion.add_node(DocfxNode("tabs", state.path, number))
+            out += self._open(state, "tabs", tabs, 0)
+            state.tab_level = len(match.group("hashes"))
+        tabs_node = next(entry[1] for entry in reversed(state.stack) if entry[0] == "tabs")
+        attrs = {"title": match.group("title"), "id": match.group("id")}
+        tab = self.conversion.add_node(DocfxNode("tab", state.path, number, attrs))
+        self.conversion.nodes[tabs_node].children.append(tab)
+        return out + self._open(state, "tab", tab, 0)
+
+    def _open(self, state: _FileState, kind: str, node: int, dedent: int) -> list[str]:
+        outer = max((entry[2] for entry in state.stack), default=0)
+        state.stack.append((kind, node, outer + dedent))
+        return ["", f'<div data-docfx-node="{node}" markdown="1">', ""]
+
+    def _close(self, state: _FileState, kind: str, number: int, name: str) -> list[str] | None:
+        if not any(entry[0] == kind for entry in state.stack):
+            self.conversion.report(state.path, number, f"`:::{name}` without a matching opening",
+                                   "shown as text")
+            return None
+        return self._close_until(state, kind, number)
+
+    def _close_until(self, state: _FileState, kind: str, number: int = 0) -> list[str]:
+        out: list[str] = []
+        while state.stack:
+            open_kind, node, _ = state.stack.pop()
+            if open_kind == "tabs":
+                state.tab_level = 0
+            elif open_kind != kind and number and open_kind != "tab":
+                where = self.conversion.nodes[node]
+                self.conversion.report(where.path, where.line, f"`:::{open_kind}` is not closed",
+                                       f"closed at line {number}")
+            out += ["", "</div>", ""]
+            if open_kind == kind:
+                break
+        return out
+
+    def _close_all(self, state: _FileState, out: list[str], last_line: int) -> None:
+        while state.stack:
+            kind, node, _ = state.stack[-1]
+            if kind not in ("tabs", "tab"):
+                where = self.conversion.nodes[node]
+                self.conversion.report(where.path, where.line, f"`:::{kind}` is not closed",
+                                       "closed at the end of the file")
+            out += self._close_until(state, kind)
+
+
+def _needs_resolving(target: str) -> bool:
+    """Relative, root (`/azure/...`) and docset-root (`~/...`) targets; not URLs or anchors."""
+    if target.startswith(("#", "//")) or re.match(r"^[A-Za-z][\w+.-]*:", target):
+        return False
+    return True
+
+
+def _code_excerpt(text: str, snippet_id: str, line_range: str) -> str:
+    """The part of a code file that `:::code` asks for: a `<id>`…`</id>` region or a range."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    if snippet_id:
+        start = next((i for i, line in enumerate(lines) if f"<{snippet_id}>" in line), None)
+        end = next((i for i, line in enumerate(lines) if f"</{snippet_id}>" in line), None)
+        if start is not None and end is not None and start < end:
+            lines = lines[start + 1 : end]
+    elif line_range:
+        bounds = re.match(r"^\s*(\d+)\s*-\s*(\d+)\s*$", line_range)
+        if bounds:
+            lines = lines[int(bounds.group(1)) - 1 : int(bounds.group(2))]
+    return "\n".join(lines).strip("\n")
+

@@ -1,0 +1,138 @@
+"""The content model: plain data passed between pipeline stages (see PRODUCT.md)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# Bumped whenever the JSON shape of entries changes incompatibly.
+ENTRIES_FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class DeploymentType:
+    """A way of deploying a model; the columns of the privacy matrix."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    summary: str = ""
+    specializes: str | None = None  # id of the broader type ("fine-tuned serverless" < "serverless")
+    phrase: str = ""  # how questions name it: "when I use {type}" -> "a serverless API deployment"
+
+    @property
+    def in_question(self) -> str:
+        return self.phrase or self.name
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """Every wording that names this type, the name first."""
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One privacy question people ask, worded per deployment type by the taxonomy."""
+
+    id: str
+    name: str
+    question: str  # may contain "{type}", the deployment type's name
+    general_question: str  # used when a statement applies to no single deployment type
+    triggers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """The editorial vocabulary, loaded from content/taxonomy.yml."""
+
+    deployment_types: tuple[DeploymentType, ...]
+    facets: tuple[Facet, ...]
+    # Asked of a section whose heading is not a question; "{heading}" is the heading.
+    section_question: str = "{heading}"
+    # Section headings that are navigation rather than substance ("Related content").
+    navigation_headings: tuple[str, ...] = ()
+
+    def deployment_type(self, type_id: str) -> DeploymentType:
+        for deployment_type in self.deployment_types:
+            if deployment_type.id == type_id:
+                return deployment_type
+        raise KeyError(type_id)
+
+    def facet(self, facet_id: str) -> Facet:
+        for facet in self.facets:
+            if facet.id == facet_id:
+                return facet
+        raise KeyError(facet_id)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading of a source article and the body text up to the next heading."""
+
+    heading: str
+    anchor: str  # the slug Learn gives the heading
+    level: int
+    line_start: int  # 1-based, inclusive, in the article file
+    line_end: int
+    text: str  # plain text of the body
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """One Learn article of the source root."""
+
+    path: str  # relative to the source root, POSIX separators
+    slug: str  # our page: /sources/<slug>/
+    title: str
+    description: str
+    ms_date: str
+    learn_url: str
+    sections: tuple[Section, ...] = ()
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Where an entry's answer comes from, precisely enough to quote it."""
+
+    path: str
+    title: str
+    heading: str
+    anchor: str
+    line_start: int
+    line_end: int
+    learn_url: str  # with the #anchor
+    ms_date: str
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    """A question with the source's own words as its answer."""
+
+    id: str
+    question: str
+    answer_markdown: str
+    answer_text: str
+    deployment_types: tuple[str, ...]
+    facets: tuple[str, ...]
+    source: SourceRef
+    kind: str  # "question-heading" | "section" | "fact"
+    aliases: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["answer"] = {"markdown": data.pop("answer_markdown"), "text": data.pop("answer_text")}
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FaqEntry:
+        return cls(
+            id=data["id"],
+            question=data["question"],
+            answer_markdown=data["answer"]["markdown"],
+            answer_text=data["answer"]["text"],
+            deployment_types=tuple(data["deployment_types"]),
+            facets=tuple(data["facets"]),
+            source=SourceRef(**data["source"]),
+            kind=data["kind"],
+            aliases=tuple(data.get("aliases", ())),
+        )

@@ -1,0 +1,83 @@
+"""Parse and extract stages for a whole source root: articles in, a `Collected` out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .collected import Collected
+from .extract import extract_article
+from .problems import BuildError, Problem
+from .sources import ArticleRenderer, discover_articles, read_article
+from .taxonomy import TAXONOMY_FILE, load_taxonomy
+
+KNOWN_PROBLEMS_FILE = "known-problems.txt"
+DEFAULT_TAXONOMY = Path(__file__).resolve().parents[2] / "content" / TAXONOMY_FILE
+
+
+def collect(
+    source_root: Path,
+    *,
+    taxonomy_path: Path | None = None,
+    known_problems_path: Path | None = None,
+) -> Collected:
+    """Read every article under `source_root` and extract its sections and entries.
+
+    The taxonomy and the list of accepted upstream problems are read from the source root when
+    it has them, else from the bundled `content/` (a corpus folder is read-only upstream text).
+    """
+    source_root = source_root.resolve()
+    paths = discover_articles(source_root)
+    taxonomy = load_taxonomy(taxonomy_path or _own_or_bundled(source_root, TAXONOMY_FILE))
+    known = read_known_problems(known_problems_path or source_root / KNOWN_PROBLEMS_FILE)
+    articles = [read_article(source_root, path) for path in paths]
+    renderer = ArticleRenderer(source_root, paths, list(known))
+    documents, entries, problems = [], [], []
+    for article in articles:
+        tree, article_problems = renderer.render(article)
+        fatal = next((problem for problem in article_problems if problem.fatal), None)
+        if fatal is not None:
+            raise BuildError(problem_key(fatal))
+        document, article_entries = extract_article(article, tree, taxonomy)
+        documents.append(document)
+        entries.extend(article_entries)
+        problems.extend(article_problems)
+    _check_unique_ids(entries)
+    return Collected(
+        source_root=source_root,
+        taxonomy=taxonomy,
+        documents=tuple(documents),
+        entries=tuple(entries),
+        problems=tuple(sorted(set(problems))),
+        known_problems=known,
+    )
+
+
+def _own_or_bundled(source_root: Path, name: str) -> Path:
+    own = source_root / name
+    return own if own.is_file() else DEFAULT_TAXONOMY.parent / name
+
+
+def read_known_problems(path: Path) -> tuple[str, ...]:
+    """Accepted upstream problems, one `path:line: what` per line; `#` starts a comment."""
+    if not path.is_file():
+        return ()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def unexpected_problems(collected: Collected) -> list[Problem]:
+    """Problems not on the accepted list: what `--strict` fails on."""
+    return [p for p in collected.problems if problem_key(p) not in collected.known_problems]
+
+
+def problem_key(problem: Problem) -> str:
+    return f"{problem.path}:{problem.line}: {problem.what}"
+
+
+def _check_unique_ids(entries) -> None:
+    seen: dict[str, str] = {}
+    for entry in entries:
+        where = f"{entry.source.path}:{entry.source.line_start}"
+        if entry.id in seen:
+            raise BuildError(f"{where}: entry id {entry.id!r} already used at {seen[entry.id]}")
+        seen[entry.id] = where

@@ -1,0 +1,114 @@
+"""Split rendered blocks into sentences, each as plain text and as Markdown.
+
+Works on the element tree of a block: sentence boundaries are only looked for in plain text,
+never inside a link, code span or emphasis, so every sentence's Markdown is well formed.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
+
+# A boundary: sentence punctuation (with closing quotes/brackets) and then whitespace, or
+# CJK/fullwidth sentence punctuation on its own.
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+|(?<=[。！？])\s*")
+# Abbreviations that end in a period without ending the sentence.
+_ABBREVIATIONS = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Inc|Ltd|Corp|No|approx|U\.S)\.|\b[A-Z]\.)$")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<])")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    markdown: str
+
+
+@dataclass
+class _Builder:
+    text: str = ""
+    markdown: str = ""
+
+    def add(self, text: str, markdown: str) -> None:
+        self.text += text
+        self.markdown += markdown
+
+
+def split_sentences(block: etree.Element, skip: frozenset[str] = frozenset()) -> list[Sentence]:
+    """The sentences of a block element's inline content; children tagged in `skip` are left out
+    (e.g. nested lists, which are blocks of their own)."""
+    sentences: list[Sentence] = []
+    current = _Builder()
+
+    def flush() -> None:
+        text = _SPACE.sub(" ", current.text).strip()
+        if any(ch.isalnum() for ch in text):
+            sentences.append(Sentence(text, _SPACE.sub(" ", current.markdown).strip()))
+        current.text = current.markdown = ""
+
+    def add_plain(text: str) -> None:
+        position = 0
+        for match in _BOUNDARY.finditer(text):
+            piece = text[position : match.start()]
+            if _ABBREVIATIONS.search(current.text + piece):
+                continue
+            current.add(piece, _escape(piece))
+            flush()
+            position = match.end()
+        rest = text[position:]
+        current.add(rest, _escape(rest))
+
+    if block.text:
+        add_plain(block.text)
+    for child in block:
+        if child.tag in skip:
+            pass
+        elif child.tag == "br":
+            current.add(" ", "  \n")
+        else:
+            text = inline_text(child)
+            current.add(text, inline_markdown(child, text))
+        if child.tail:
+            add_plain(child.tail)
+    flush()
+    return sentences
+
+
+def inline_text(element: etree.Element) -> str:
+    return "".join(element.itertext())
+
+
+def inline_markdown(element: etree.Element, text: str) -> str:
+    """Markdown for one inline element; links keep their Learn URL so answers work anywhere."""
+    inner = "".join(_inner_markdown(element))
+    if element.tag == "a":
+        href = element.get("data-learn-href") or element.get("href") or ""
+        return f"[{inner}]({href})" if href else inner
+    if element.tag in ("strong", "b"):
+        return f"**{inner}**"
+    if element.tag in ("em", "i"):
+        return f"*{inner}*"
+    if element.tag == "code":
+        fence = "``" if "`" in text else "`"
+        return f"{fence}{text}{fence}"
+    return inner
+
+
+def _inner_markdown(element: etree.Element) -> list[str]:
+    parts = [_escape(element.text or "")]
+    for child in element:
+        parts.append(inline_markdown(child, inline_text(child)))
+        parts.append(_escape(child.tail or ""))
+    return parts
+
+
+def _escape(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def split_text(text: str) -> list[str]:
+    """Sentences of plain text, by the same rules as `split_sentences`."""
+    block = etree.Element("p")
+    block.text = text
+    return [sentence.text for sentence in split_sentences(block)]

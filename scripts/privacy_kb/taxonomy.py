@@ -1,0 +1,116 @@
+"""Load and validate the editorial taxonomy (content/taxonomy.yml)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .model import DeploymentType, Facet, Taxonomy
+from .problems import BuildError
+
+TAXONOMY_FILE = "taxonomy.yml"
+
+
+def load_taxonomy(path: Path) -> Taxonomy:
+    """Read the taxonomy; any mistake is a BuildError naming the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BuildError(f"{path}: taxonomy file not found") from None
+    except UnicodeDecodeError as error:
+        raise BuildError(f"{path}: not UTF-8 ({error.reason} at byte {error.start})") from None
+    try:
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        raise BuildError(f"{path}{line}: invalid YAML: {getattr(error, 'problem', error)}") from None
+    try:
+        return _taxonomy_from(data)
+    except (KeyError, TypeError, ValueError) as error:
+        raise BuildError(f"{path}:{_line_of(node, error)}: {_describe(error)}") from None
+
+
+def _taxonomy_from(data: Any) -> Taxonomy:
+    if not isinstance(data, dict):
+        raise TypeError("the taxonomy must be a mapping with deployment_types and facets")
+    types = tuple(
+        DeploymentType(
+            id=_slug(item["id"]),
+            name=str(item["name"]),
+            aliases=tuple(str(alias) for alias in item.get("aliases", ())),
+            summary=str(item.get("summary", "")),
+            specializes=item.get("specializes"),
+            phrase=str(item.get("phrase", "")),
+        )
+        for item in data["deployment_types"]
+    )
+    facets = tuple(
+        Facet(
+            id=_slug(item["id"]),
+            name=str(item["name"]),
+            question=_template(item["question"], "{type}"),
+            general_question=str(item["general_question"]),
+            triggers=tuple(str(trigger) for trigger in item.get("triggers", ())),
+        )
+        for item in data["facets"]
+    )
+    _unique("deployment type", [t.id for t in types])
+    _unique("facet", [f.id for f in facets])
+    type_ids = {t.id for t in types}
+    for deployment_type in types:
+        if deployment_type.specializes and deployment_type.specializes not in type_ids:
+            raise ValueError(f"{deployment_type.id} specializes unknown type {deployment_type.specializes!r}")
+    return Taxonomy(
+        deployment_types=types,
+        facets=facets,
+        section_question=_template(data.get("section_question", "{heading}"), "{heading}"),
+        navigation_headings=tuple(str(h) for h in data.get("navigation_headings", ())),
+    )
+
+
+def _slug(value: Any) -> str:
+    text = str(value)
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", text):
+        raise ValueError(f"id {text!r} must be lowercase words joined by '-'")
+    return text
+
+
+def _template(value: Any, placeholder: str) -> str:
+    text = str(value)
+    if placeholder not in text:
+        raise ValueError(f"{text!r} must contain {placeholder}")
+    return text
+
+
+def _unique(what: str, ids: list[str]) -> None:
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise ValueError(f"duplicate {what} id {duplicates[0]!r}")
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, KeyError):
+        return f"missing key {error.args[0]!r}"
+    return str(error)
+
+
+def _line_of(node: yaml.Node | None, error: Exception) -> int:
+    """Best line for an error: the offending key or value when we can find it, else line 1."""
+    needle = str(error.args[0]) if error.args else ""
+    best = 1
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.ScalarNode) and current.value and current.value in needle:
+            best = current.start_mark.line + 1
+            break
+        if isinstance(current, yaml.MappingNode):
+            stack.extend(v for pair in reversed(current.value) for v in reversed(pair))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(reversed(current.value))
+    return best

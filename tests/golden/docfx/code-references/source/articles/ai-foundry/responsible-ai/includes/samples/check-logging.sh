@@ -1,0 +1,4 @@
+#!/bin/sh
+# <show>
+az cognitiveservices account show -n name -g group
+# </show>

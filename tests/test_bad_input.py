@@ -1,0 +1,98 @@
+"""Bad input: one-line error naming the file (and line), exit code 1, previous site intact."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import CONTENT
+
+from privacy_kb.cli import main
+
+ARTICLE = "articles/ai-foundry/how-to/concept-data-privacy.md"
+
+
+@pytest.fixture()
+def source(tmp_path: Path) -> Path:
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT, root)
+    return root
+
+
+@pytest.fixture()
+def previous_site(tmp_path: Path) -> Path:
+    """A stand-in for the last good build: its files must survive a failed build."""
+    site = tmp_path / "site"
+    (site / ".privacy-kb" / "index").mkdir(parents=True)
+    (site / "index.html").write_text("previous build", encoding="utf-8")
+    (site / ".privacy-kb" / "index" / "MAIN.toc").write_text("previous index", encoding="utf-8")
+    return site
+
+
+def _build(source: Path, site: Path):
+    return CliRunner().invoke(main, ["build", "--source", str(source), "--site-dir", str(site)])
+
+
+def _assert_failed_cleanly(result, site: Path, *expected: str) -> None:
+    assert result.exit_code == 1, result.output
+    message = result.output.strip().splitlines()[-1]
+    assert message.startswith("Error: ")
+    for text in expected:
+        assert text in message
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert (site / "index.html").read_text(encoding="utf-8") == "previous build"
+    assert (site / ".privacy-kb" / "index" / "MAIN.toc").read_text() == "previous index"
+    leftovers = [p.name for p in site.parent.iterdir() if p.name.startswith(".site.")]
+    assert leftovers == []
+
+
+def test_missing_source_folder(tmp_path, previous_site):
+    missing = tmp_path / "nowhere"
+    result = _build(missing, previous_site)
+    _assert_failed_cleanly(result, previous_site, str(missing), "source folder not found")
+
+
+def test_malformed_front_matter(source, previous_site):
+    path = source / ARTICLE
+    text = path.read_text(encoding="utf-8").replace("ms.date: 01/26/2026", "ms.date: [01/26/2026")
+    path.write_text(text, encoding="utf-8")
+    result = _build(source, previous_site)
+    _assert_failed_cleanly(result, previous_site, f"{ARTICLE}:", "front matter")
+
+
+def test_non_utf8_file(source, previous_site):
+    path = source / ARTICLE
+    data = path.read_bytes().replace("Microsoft Foundry portal?".encode(), b"Foundry \xe9t\xe9?")
+    path.write_bytes(data)
+    result = _build(source, previous_site)
+    _assert_failed_cleanly(result, previous_site, f"{ARTICLE}:27:", "UTF-8")
+
+
+def test_include_escaping_the_source_root(source, previous_site):
+    (source.parent / "secret.md").write_text("outside the root\n", encoding="utf-8")
+    path = source / ARTICLE
+    text = path.read_text(encoding="utf-8").replace(
+        "../includes/classic-banner.md", "../../../../secret.md"
+    )
+    path.write_text(text, encoding="utf-8")
+    result = _build(source, previous_site)
+    _assert_failed_cleanly(result, previous_site, f"{ARTICLE}:18:", "outside")
+
+
+def test_include_cycle(source, previous_site):
+    banner = source / "articles/ai-foundry/includes/classic-banner.md"
+    banner.write_text(
+        banner.read_text(encoding="utf-8") + "\n[!INCLUDE [again](./classic-banner.md)]\n",
+        encoding="utf-8",
+    )
+    result = _build(source, previous_site)
+    _assert_failed_cleanly(result, previous_site, "articles/ai-foundry/includes/classic-banner.md:", "cycle")
+
+
+def test_malformed_taxonomy(source, previous_site):
+    path = source / "taxonomy.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  - id: encryption", "  - id: Encryption!"), encoding="utf-8")
+    result = _build(source, previous_site)
+    _assert_failed_cleanly(result, previous_site, "taxonomy.yml:", "Encryption!")

@@ -1,0 +1,222 @@
+"""The DocFX extension: golden files over trimmed Learn articles, and the real corpus.
+
+Regenerate the golden files with `PRIVACY_KB_REGEN=1 pytest tests/test_docfx.py` and review the
+diff like code.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import markdown
+import pytest
+
+from privacy_kb.docfx import markdown_extensions
+from privacy_kb.problems import Reporter
+
+GOLDEN = Path(__file__).parent / "golden" / "docfx"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CONTENT = Path(__file__).resolve().parents[1] / "content"
+BUNDLED = "articles/ai-foundry/how-to/concept-data-privacy.md"
+REGEN = os.environ.get("PRIVACY_KB_REGEN") == "1"
+
+
+def articles(source_root: Path) -> list[str]:
+    """The articles of a source root: every .md under articles/ that is not an include."""
+    return sorted(
+        path.relative_to(source_root).as_posix()
+        for path in (source_root / "articles").rglob("*.md")
+        if "includes" not in path.relative_to(source_root).parts
+    )
+
+
+def make_markdown(source_root: Path, hosted: list[str], known: list[str] | None = None):
+    extensions, configs = markdown_extensions(str(source_root), hosted, known)
+    return markdown.Markdown(extensions=extensions, extension_configs=configs)
+
+
+def render(md: markdown.Markdown, article: str) -> str:
+    md.reset()
+    return md.convert(f"[!INCLUDE [{article}](~/{article})]\n")
+
+
+def golden_cases() -> list[str]:
+    return sorted(path.name for path in GOLDEN.iterdir() if (path / "source").is_dir())
+
+
+@pytest.mark.parametrize("case", golden_cases())
+def test_golden(case: str) -> None:
+    source_root = GOLDEN / case / "source"
+    hosted = articles(source_root)
+    md = make_markdown(source_root, hosted)
+    html, problems = [], []
+    for article in hosted:
+        html.append(f"<!-- {article} -->\n{render(md, article)}\n")
+        problems += [f"{problem}\n" for problem in md.docfx_problems]
+    expected_html = GOLDEN / case / "expected.html"
+    expected_problems = GOLDEN / case / "problems.txt"
+    if REGEN:
+        expected_html.write_text("".join(html), encoding="utf-8")
+        expected_problems.write_text("".join(problems), encoding="utf-8")
+    assert "".join(html) == expected_html.read_text(encoding="utf-8")
+    assert "".join(problems) == expected_problems.read_text(encoding="utf-8")
+
+
+def test_bundled_article_happy_path(caplog: pytest.LogCaptureFixture) -> None:
+    md = make_markdown(CONTENT, [BUNDLED])
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.privacy_kb"):
+        html = render(md, BUNDLED)
+    assert [str(problem).split(";")[0] for problem in md.docfx_problems] == [
+        f"{BUNDLED}:20: included file `articles/ai-foundry/includes/feature-preview.md` "
+        "does not exist",
+        f"{BUNDLED}:43: image `../media/explore/subscription-service-cycle.png` not found",
+        f"{BUNDLED}:57: image `../media/explore/model-publisher-cycle.png` not found",
+    ]
+    assert [record.levelname for record in caplog.records] == ["WARNING"] * 3
+    assert md.docfx_front_matter["ms.date"] == "01/26/2026"
+    assert "Included content <code>../includes/feature-preview.md</code> is not available" in html
+    assert "docfx-link" not in html and "\x02" not in html
+
+
+def test_known_problems_are_logged_at_info(caplog: pytest.LogCaptureFixture) -> None:
+    known = [
+        f"{BUNDLED}:20: included file `articles/ai-foundry/includes/feature-preview.md` "
+        "does not exist"
+    ]
+    md = make_markdown(CONTENT, [BUNDLED], known)
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.privacy_kb"):
+        render(md, BUNDLED)
+    levels = {record.getMessage().split(";")[0]: record.levelname for record in caplog.records}
+    assert levels[known[0]] == "INFO"
+    assert len(md.docfx_problems) == 3
+
+
+def test_caller_reporter_receives_problems(caplog: pytest.LogCaptureFixture) -> None:
+    md = make_markdown(CONTENT, [BUNDLED])
+    reporter = Reporter()
+    md.docfx_reporter = reporter
+    render(md, BUNDLED)
+    render(md, BUNDLED)  # the reporter survives reset() and dedupes
+    assert [problem.line for problem in reporter.sorted()] == [20, 43, 57]
+
+
+def test_reset_clears_state() -> None:
+    md = make_markdown(CONTENT, [BUNDLED])
+    render(md, BUNDLED)
+    md.reset()
+    assert md.docfx_problems == [] and md.docfx_front_matter == {} and md.docfx_media == []
+
+
+def _corpus_problems(source_root: Path) -> list[str]:
+    hosted = articles(source_root)
+    md = make_markdown(source_root, hosted)
+    found = []
+    for article in hosted:
+        html = render(md, article)
+        assert "docfx-link" not in html and "\x02" not in html, article
+        found += [str(problem).split(";")[0] for problem in md.docfx_problems]
+    return found
+
+
+@pytest.mark.skipif(not (SHARED / "corpus").is_dir(), reason="shared corpus not available")
+def test_corpus_renders_with_exactly_the_upstream_problems() -> None:
+    ai = "articles/ai-foundry/"
+    assert _corpus_problems(SHARED / "corpus") == [
+        f"{BUNDLED}:20: included file `{ai}includes/feature-preview.md` does not exist",
+        f"{BUNDLED}:43: image `../media/explore/subscription-service-cycle.png` not found",
+        f"{BUNDLED}:57: image `../media/explore/model-publisher-cycle.png` not found",
+        f"{ai}responsible-ai/agents/data-privacy-security.md:56: "
+        "image `media/agents-diagram.png` not found",
+        f"{ai}responsible-ai/claude-models/data-privacy.md:21: "
+        "included file `articles/includes/version-banner.md` does not exist",
+        f"{ai}responsible-ai/computer-vision/image-analysis-data-privacy-security.md:54: "
+        "image `./media/image-analysis/api-working.png` not found",
+        f"{ai}responsible-ai/face/data-privacy-security.md:58: "
+        "image `media/face-api-rai-diagram-data-processing.png` not found",
+        f"{ai}responsible-ai/openai/data-privacy.md:52: image `media\\flow-3.png` not found",
+        f"{ai}responsible-ai/openai/data-privacy.md:135: "
+        "image `media\\logging-status-verification.png` not found",
+        *(
+            f"{ai}responsible-ai/speech-service/text-to-speech/data-privacy-security.md:{line}: "
+            f"image `media\\{name}.png` not found"
+            for line, name in (
+                (60, "prebuilt-voices-data-processing"),
+                (66, "data-privacy-image"),
+                (72, "text-to-speech-avatar-data-process"),
+                (78, "video-translation-data-process"),
+            )
+        ),
+    ]
+
+
+@pytest.mark.skipif(not (SHARED / "revisions").is_dir(), reason="shared revisions not available")
+def test_revision_renders_with_exactly_the_upstream_problems() -> None:
+    assert _corpus_problems(SHARED / "revisions") == [
+        f"{BUNDLED}:17: included file `articles/ai-foundry/includes/feature-preview.md` "
+        "does not exist",
+        f"{BUNDLED}:40: image `../media/explore/subscription-service-cycle.png` not found",
+        f"{BUNDLED}:54: image `../media/explore/model-publisher-cycle.png` not found",
+    ]
+
+
+def test_markdown_extensions_is_the_one_list() -> None:
+    extensions, configs = markdown_extensions("content", [BUNDLED])
+    assert extensions == ["toc", "tables", "md_in_html", "pymdownx.superfences", "privacy_kb.docfx"]
+    assert configs["privacy_kb.docfx"] == {
+        "source_root": "content", "hosted": [BUNDLED], "known_problems": []
+    }
+    assert configs["toc"]["slugify"]("What data is processed?", "-") == "what-data-is-processed"
+
+
+def test_malformed_input_never_raises(tmp_path: Path) -> None:
+    article = tmp_path / "articles" / "x" / "a.md"
+    article.parent.mkdir(parents=True)
+    article.write_text(
+        "---\nbroken: [\n---\n:::row:::\n:::column-end:::\n#### [T](#tab/t)\n> [!NOTE\n"
+        "::: zone-end\n[!INCLUDE [](  )]\n[a](<>) ![](b)\n:::image:::\n```\nopen fence\n",
+        encoding="utf-8",
+    )
+    md = make_markdown(tmp_path, ["articles/x/a.md"])
+    render(md, "articles/x/a.md")
+    assert md.docfx_problems
+
+
+def test_media_in_use_is_recorded() -> None:
+    source_root = GOLDEN / "image-variants" / "source"
+    md = make_markdown(source_root, articles(source_root))
+    render(md, articles(source_root)[0])
+    media = "articles/ai-foundry/responsible-ai/computer-vision/media/present.png"
+    assert md.docfx_media == [media]
+
+
+def test_front_matter_with_comments_and_lists() -> None:
+    source_root = GOLDEN / "front-matter-messy" / "source"
+    md = make_markdown(source_root, articles(source_root))
+    render(md, articles(source_root)[0])
+    assert md.docfx_front_matter["ms.custom"] == ["ignite-2024", "build-2025"]
+    assert md.docfx_front_matter["monikerRange"] == "foundry-classic || foundry"
+
+
+def test_shuffled_real_lines_never_raise_or_leak(tmp_path: Path) -> None:
+    """Malformed input is never an exception: real lines in random order, some cut short."""
+    import random
+
+    lines = [
+        line
+        for path in sorted(GOLDEN.rglob("*.md"))
+        for line in path.read_text(encoding="utf-8").split("\n")
+    ]
+    rng = random.Random(7)
+    article = tmp_path / "articles" / "a" / "x.md"
+    include = tmp_path / "articles" / "a" / "includes" / "i.md"
+    include.parent.mkdir(parents=True)
+    md = make_markdown(tmp_path, ["articles/a/x.md"])
+    for _ in range(60):
+        doc = [line[: rng.randint(0, len(line))] if rng.random() < 0.2 else line
+               for line in rng.sample(lines, rng.randint(1, 40))]
+        article.write_text("\n".join(doc), encoding="utf-8")
+        include.write_text("\n".join(rng.sample(lines, 5)) + "\n[!INCLUDE [x](../x.md)]")
+        html = render(md, "articles/a/x.md")
+        assert "docfx-link" not in html and "\x02" not in html
