@@ -355,6 +355,9 @@ class DocfxSourcePreprocessor(Preprocessor):
     # -- links -------------------------------------------------------------------------------
 
     def _tokenize_links(self, text: str, path: str, number: int) -> str:
+        if path == PAGE:  # the page's own links are the site's, checked by MkDocs
+            return text
+
         def token(match: re.Match[str]) -> str:
             target = match.group("target")
             bare = target[1:-1] if target.startswith("<") else target

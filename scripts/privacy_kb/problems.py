@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
-
-log = logging.getLogger("privacy_kb")
 
 
 class BuildError(Exception):
@@ -28,7 +25,7 @@ class Problem:
 
 @dataclass
 class Reporter:
-    """Collects problems once each (a file rendered twice reports once) and logs them."""
+    """Collects problems once each, without logging: the build prints them in its summary."""
 
     problems: list[Problem] = field(default_factory=list)
 
@@ -36,7 +33,6 @@ class Reporter:
         problem = Problem(path, line, what, action)
         if problem not in self.problems:
             self.problems.append(problem)
-            log.warning("%s", problem)
 
     def sorted(self) -> list[Problem]:
         return sorted(self.problems)

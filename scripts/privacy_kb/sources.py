@@ -14,7 +14,7 @@ import yaml
 from . import docfx
 from .learn import learn_url_for_path
 from .links import source_slug
-from .problems import BuildError
+from .problems import BuildError, Reporter
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(\r?\n|\Z)", re.DOTALL)
 _RAW_HTML_PLACEHOLDER = re.compile("\x02wzxhzdk:(\\d+)\x03")
@@ -111,6 +111,8 @@ class ArticleRenderer:
         extensions, configs = docfx.markdown_extensions(str(source_root), hosted, known_problems)
         self.md = markdown.Markdown(extensions=extensions, extension_configs=configs)
         self.md.treeprocessors.register(_TreeCapture(self.md), "privacy_kb_capture", -100)
+        # Problems are kept on the instance and printed once in the build summary.
+        self.md.docfx_reporter = Reporter()  # type: ignore[attr-defined]
 
     def render(self, article: ArticleFile) -> tuple[etree.Element, list]:
         """The article's element tree (raw HTML resolved to text) and the problems found."""
