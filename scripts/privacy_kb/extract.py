@@ -3,8 +3,10 @@
 Three kinds of entry (PRODUCT.md, content model):
 - `question-heading`: a section whose heading is a question, answered by the section;
 - `section`: every other section, asked with the taxonomy's `section_question`;
-- `fact`: the sentences that state one privacy facet for one deployment type (or for all
-  types, when the section names none), asked with the facet's wording.
+- `fact`: the sentences that state one privacy facet for one deployment type, asked with the
+  facet's wording. A section whose heading names none of the article's deployment types
+  (content/taxonomy.yml `articles`) speaks of all of them; an article with no types gets
+  general facts.
 Answers are the article's own sentences, never reworded.
 """
 
@@ -36,6 +38,16 @@ class Block:
     list_item: bool
 
 
+@dataclass(frozen=True)
+class _Quote:
+    """A sentence quoted for a fact, and whether its section is about the fact's type."""
+
+    sentence: Sentence
+    block: Block
+    section: Section
+    specific: bool
+
+
 @dataclass
 class _SectionDraft:
     heading: str
@@ -61,21 +73,26 @@ def extract_article(
         sections=tuple(sections),
     )
     navigation = {heading.casefold() for heading in taxonomy.navigation_headings}
+    article_types = taxonomy.types_of_article(article.path)
+    meta = [re.compile(pattern) for pattern in taxonomy.meta_sentences]
     entries: list[FaqEntry] = []
-    facts: dict[tuple[str, str], list[tuple[Sentence, Block, Section]]] = {}
+    facts: dict[tuple[str, str], list[_Quote]] = {}
     for draft, section in zip(drafts, sections):
         if section.heading.strip().casefold() in navigation or not draft.blocks:
             continue
-        section_types = _types_named(section.heading, taxonomy)
+        section_types = _types_named(section.heading, article_types)
         entries.append(_section_entry(document, section, draft, section_types, taxonomy))
+        # A section that names no deployment type speaks of all the article's types.
+        types = section_types or tuple(t.id for t in article_types) or ("",)
         for index, block in enumerate(draft.blocks):
             for sentence in block.sentences:
-                types = section_types or _types_named(sentence.text, taxonomy) or ("",)
+                if any(pattern.search(sentence.text) for pattern in meta):
+                    continue
                 statement = _statement(draft.blocks, index, sentence)
                 for facet_id in _facets_stated(sentence.text, taxonomy):
                     for type_id in types:
                         found = facts.setdefault((type_id, facet_id), [])
-                        found.extend((s, b, section) for s, b in statement)
+                        found.extend(_Quote(s, b, section, bool(section_types)) for s, b in statement)
     entries.extend(_fact_entries(document, facts, taxonomy))
     return document, entries
 
@@ -188,9 +205,9 @@ def _matches(text: str, terms: tuple[str, ...]) -> bool:
     return any(re.search(_term_pattern(term), text, re.IGNORECASE) for term in terms)
 
 
-def _types_named(text: str, taxonomy: Taxonomy) -> tuple[str, ...]:
-    """Deployment types a text names; a type's specialization wins over it when both match."""
-    named = [t for t in taxonomy.deployment_types if _matches(text, t.terms)]
+def _types_named(text: str, candidates: tuple[DeploymentType, ...]) -> tuple[str, ...]:
+    """Types (of the candidates) a text names; a specialization wins over its broader type."""
+    named = [t for t in candidates if _matches(text, t.terms)]
     broader = {t.specializes for t in named if t.specializes}
     return tuple(t.id for t in named if t.id not in broader)
 
@@ -267,9 +284,7 @@ def _section_entry(
 
 
 def _fact_entries(
-    document: SourceDocument,
-    facts: dict[tuple[str, str], list[tuple[Sentence, Block, Section]]],
-    taxonomy: Taxonomy,
+    document: SourceDocument, facts: dict[tuple[str, str], list[_Quote]], taxonomy: Taxonomy
 ) -> list[FaqEntry]:
     entries = []
     type_order = [t.id for t in taxonomy.deployment_types]
@@ -277,13 +292,11 @@ def _fact_entries(
     for type_id, facet_id in sorted(
         facts, key=lambda key: (type_order.index(key[0]) if key[0] else -1, facet_order(key[1]))
     ):
-        found = facts[(type_id, facet_id)]
+        # What the article says of this type in particular comes before what it says of all.
+        quotes = sorted(facts[(type_id, facet_id)], key=lambda quote: not quote.specific)
         facet = taxonomy.facet(facet_id)
-        deployment_type: DeploymentType | None = (
-            taxonomy.deployment_type(type_id) if type_id else None
-        )
-        markdown, text = _answer([(sentence, block) for sentence, block, _ in found])
-        first_section = found[0][2]
+        deployment_type = taxonomy.deployment_type(type_id) if type_id else None
+        markdown, text = _answer([(quote.sentence, quote.block) for quote in quotes])
         entries.append(
             FaqEntry(
                 id="-".join(part for part in (document.slug, type_id, facet_id) if part),
@@ -296,7 +309,7 @@ def _fact_entries(
                 answer_text=text,
                 deployment_types=(type_id,) if type_id else (),
                 facets=(facet_id,),
-                source=_source_ref(document, first_section),
+                source=_source_ref(document, quotes[0].section),
                 kind="fact",
                 aliases=tuple(
                     facet.question.format(type=alias)

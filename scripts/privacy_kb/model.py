@@ -42,6 +42,14 @@ class Facet:
 
 
 @dataclass(frozen=True)
+class ArticleScope:
+    """The deployment types one article distinguishes (an article not listed names none)."""
+
+    path: str  # relative to the source root
+    types: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Taxonomy:
     """The editorial vocabulary, loaded from content/taxonomy.yml."""
 
@@ -51,6 +59,15 @@ class Taxonomy:
     section_question: str = "{heading}"
     # Section headings that are navigation rather than substance ("Related content").
     navigation_headings: tuple[str, ...] = ()
+    articles: tuple[ArticleScope, ...] = ()
+    # Patterns of sentences that talk about the article, not about data ("To learn more…").
+    meta_sentences: tuple[str, ...] = ()
+
+    def types_of_article(self, path: str) -> tuple[DeploymentType, ...]:
+        for scope in self.articles:
+            if scope.path == path:
+                return tuple(self.deployment_type(type_id) for type_id in scope.types)
+        return ()
 
     def deployment_type(self, type_id: str) -> DeploymentType:
         for deployment_type in self.deployment_types:

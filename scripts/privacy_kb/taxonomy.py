@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from .model import DeploymentType, Facet, Taxonomy
+from .model import ArticleScope, DeploymentType, Facet, Taxonomy
 from .problems import BuildError
 
 TAXONOMY_FILE = "taxonomy.yml"
@@ -65,11 +65,27 @@ def _taxonomy_from(data: Any) -> Taxonomy:
     for deployment_type in types:
         if deployment_type.specializes and deployment_type.specializes not in type_ids:
             raise ValueError(f"{deployment_type.id} specializes unknown type {deployment_type.specializes!r}")
+    articles = tuple(
+        ArticleScope(path=str(item["path"]), types=tuple(_slug(t) for t in item["types"]))
+        for item in data.get("articles", ())
+    )
+    for scope in articles:
+        unknown = [t for t in scope.types if t not in type_ids]
+        if unknown:
+            raise ValueError(f"{scope.path} names unknown deployment type {unknown[0]!r}")
+    meta_sentences = tuple(str(pattern) for pattern in data.get("meta_sentences", ()))
+    for pattern in meta_sentences:
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise ValueError(f"meta_sentences pattern {pattern!r}: {error}") from None
     return Taxonomy(
         deployment_types=types,
         facets=facets,
         section_question=_template(data.get("section_question", "{heading}"), "{heading}"),
         navigation_headings=tuple(str(h) for h in data.get("navigation_headings", ())),
+        articles=articles,
+        meta_sentences=meta_sentences,
     )
 
 
