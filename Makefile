@@ -28,6 +28,8 @@ browser:
 
 test: setup browser
 	$(BIN)/python -m pytest
+	$(BIN)/privacy-kb build --strict
+	$(BIN)/privacy-kb check
 
 bench: setup
 	$(BIN)/python -m privacy_kb.bench

@@ -146,3 +146,24 @@ def serve(site_dir: Path, host: str, port: int) -> None:
             server.serve_forever()
         except KeyboardInterrupt:
             pass
+
+
+@main.command()
+@site_dir_option
+@_one_line_errors
+def check(site_dir: Path) -> None:
+    """Check every internal link, asset and #anchor of a built site; exit 1 if any is broken.
+
+    Example: privacy-kb check --site-dir /tmp/corpus-site
+    """
+    from .check import check_site
+
+    broken = check_site(site_dir)
+    for link in broken:
+        click.echo(str(link))
+    if broken:
+        pages = len({link.page for link in broken})
+        raise click.ClickException(
+            f"{len(broken)} broken internal link(s) on {pages} page(s) of {site_dir}"
+        )
+    click.echo(f"{site_dir}: no broken internal links")

@@ -198,17 +198,18 @@ class _SectionReader:
 
     def __init__(self, page: Any) -> None:
         self.page = page
-        self.cache: dict[str, str] = {}
+        self.pages: dict[str, dict[str, str]] = {}
 
     def text(self, url: str) -> str:
         location, _, anchor = url.partition("#")
         location = location.split("?", 1)[0]
-        key = f"{location}#{anchor}"
-        if key not in self.cache:
-            if self.page.url.split("#")[0] != location:
-                self.page.goto(location)
-            self.cache[key] = self.page.evaluate(_SECTION_TEXT, anchor)
-        return self.cache[key]
+        if location not in self.pages:
+            self.page.goto(location)
+            anchors = ["", *self.page.evaluate(
+                "() => [...document.querySelectorAll('article.md-content__inner [id]')]"
+                ".map(e => e.id)")]
+            self.pages[location] = {a: self.page.evaluate(_SECTION_TEXT, a) for a in anchors}
+        return self.pages[location].get(anchor, "")
 
 
 def main(argv: list[str] | None = None) -> int:

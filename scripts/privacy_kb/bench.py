@@ -1,0 +1,450 @@
+"""`make bench`: build N copies of the real corpus articles and print one table of timings,
+sizes, search latency and search quality.
+
+`python -m privacy_kb.bench [--articles N] [--keep DIR] [--profile]`
+
+The synthetic source root holds N articles, copies of the articles of `../shared/corpus`
+(round-robin) at `articles/<docset>/bench/copy-NNNN/<path inside the docset>`, each copy with
+the corpus' include folders at the same relative places, so every include resolves as it does
+upstream (and the two includes missing upstream stay missing). The taxonomy comes from the
+bundled `content/`, as for any source root without one.
+
+Also measured in the same run, for comparison: a plain `mkdocs build` of the same generated pages
+(Material with our theme features, without the `privacy_kb.docfx` extension, so source pages keep
+their raw include line), and search quality on the bundled single-article site.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import logging
+import math
+import os
+import pstats
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+
+from .build import BuildReport, build, index_dir_for
+from .pages import write_pages
+from .pipeline import DEFAULT_TAXONOMY
+from .problems import Problem
+from .questions_eval import DEFAULT_QUESTIONS, EvalReport, evaluate, load_questions
+from .search import KnowledgeIndex
+from .site import BASE_CONFIG
+from .sources import discover_articles
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+CONTENT_ROOT = DEFAULT_TAXONOMY.parent
+CORPUS_ROOT = PROJECT_ROOT.parent / "shared" / "corpus"
+BENCH_FOLDER = "bench"  # inside each docset: articles/<docset>/bench/copy-NNNN/...
+# Includes that do not exist upstream either (see ../shared/corpus/README.md); a copy reports
+# them as its original does. Any other unresolved include means the copy layout is wrong.
+KNOWN_MISSING_INCLUDES = frozenset({"feature-preview.md", "version-banner.md"})
+PIPELINE_STAGES = ("collect", "pages", "entries", "index")
+MIN_QUERIES = 200
+PROCESS_RUNS = 5
+
+# The rows of the table, in order (the smoke test checks them).
+ROWS = (
+    "articles",
+    "entries",
+    "pipeline: parse+extract (collect)",
+    "pipeline: pages",
+    "pipeline: entries JSON",
+    "pipeline: index (Whoosh)",
+    "pipeline total",
+    "MkDocs render (ours, privacy_kb.docfx)",
+    "total build wall time",
+    "plain mkdocs build (same pages)",
+    "ratio ours/plain: MkDocs render",
+    "ratio ours/plain: total build",
+    "index size on disk",
+    "site size on disk (without index)",
+    "entries per second (pipeline)",
+    "search in-process p50 / p95",
+    "search process start (median)",
+    "hit@1 / hit@3, bundled index",
+    "hit@1 / hit@3, at this size",
+    "MkDocs warnings ours / plain",
+)
+
+
+# --- the synthetic source root ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SyntheticCorpus:
+    """A source root of `len(articles)` article copies; `originals[i]` is what `articles[i]`
+    copies (paths relative to their roots)."""
+
+    root: Path
+    articles: tuple[str, ...]
+    originals: tuple[str, ...]
+
+
+def make_synthetic_corpus(corpus_root: Path, dest: Path, count: int) -> SyntheticCorpus:
+    """Write `count` article copies (round-robin over the corpus' articles) into `dest`."""
+    originals = discover_articles(corpus_root)
+    article_set = set(originals)
+    include_files = [
+        path.relative_to(corpus_root).as_posix()
+        for path in sorted((corpus_root / "articles").rglob("*.md"))
+        if path.relative_to(corpus_root).as_posix() not in article_set
+        and "includes" in path.relative_to(corpus_root).parts[:-1]
+    ]
+    articles, copied_from = [], []
+    for number in range(count):
+        original = originals[number % len(originals)]
+        copy_dir = _copy_dir(original, number)
+        target = _in_copy(original, copy_dir)
+        _copy(corpus_root / original, dest / target)
+        for include in include_files:
+            if _docset(include) == _docset(original):
+                _copy(corpus_root / include, dest / _in_copy(include, copy_dir))
+        articles.append(target)
+        copied_from.append(original)
+    return SyntheticCorpus(dest, tuple(articles), tuple(copied_from))
+
+
+def _docset(path: str) -> str:
+    """`articles/ai-foundry/how-to/x.md` -> `articles/ai-foundry`."""
+    return "/".join(path.split("/")[:2])
+
+
+def _copy_dir(original: str, number: int) -> str:
+    return f"{_docset(original)}/{BENCH_FOLDER}/copy-{number:04d}"
+
+
+def _in_copy(path: str, copy_dir: str) -> str:
+    """Where a docset file goes inside a copy folder: its path below the docset, unchanged."""
+    return f"{copy_dir}/{path.split('/', 2)[2]}"
+
+
+def _copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+
+
+def unresolved_includes(problems: tuple[Problem, ...] | list[Problem]) -> list[Problem]:
+    """Include problems other than the includes missing upstream: a wrong copy layout."""
+    return [
+        problem
+        for problem in problems
+        if "included file" in problem.what
+        and not any(f"/{name}`" in problem.what for name in KNOWN_MISSING_INCLUDES)
+    ]
+
+
+# --- measuring -------------------------------------------------------------------------------
+
+
+@dataclass
+class BenchResult:
+    """Everything the table shows (seconds, bytes, milliseconds)."""
+
+    corpus: SyntheticCorpus
+    report: BuildReport
+    build_wall: float
+    plain_mkdocs: float
+    index_bytes: int
+    site_bytes: int
+    query_ms: list[float]
+    process_ms: list[float]
+    bundled_quality: EvalReport
+    scaled_quality: EvalReport
+    warnings: dict[str, int] = field(default_factory=dict)
+    unresolved: list[Problem] = field(default_factory=list)
+    profile: str = ""
+
+
+def run_bench(
+    count: int,
+    work: Path,
+    *,
+    corpus_root: Path = CORPUS_ROOT,
+    content_root: Path = CONTENT_ROOT,
+    questions_path: Path = DEFAULT_QUESTIONS,
+    process_runs: int = PROCESS_RUNS,
+    profile: bool = False,
+) -> BenchResult:
+    """Run every measurement with its files under `work` (left there; the caller removes it)."""
+    questions = load_questions(questions_path)
+    _progress("building the bundled content (reference quality; warms imports)")
+    bundled_site = work / "bundled-site"
+    with _mkdocs_warnings():
+        build(content_root, bundled_site)
+    bundled_quality = evaluate(index_dir_for(bundled_site), questions)
+
+    _progress(f"writing {count} article copies")
+    corpus = make_synthetic_corpus(corpus_root, work / "source", count)
+    site = work / "site"
+    _progress(f"building {count} articles")
+    profiler = cProfile.Profile() if profile else None
+    with _mkdocs_warnings() as ours_warnings:
+        start = time.perf_counter()
+        if profiler:
+            profiler.enable()
+        report = build(corpus.root, site)
+        if profiler:
+            profiler.disable()
+        build_wall = time.perf_counter() - start
+
+    _progress("plain mkdocs build of the same pages")
+    with _mkdocs_warnings() as plain_warnings:
+        plain_mkdocs = plain_mkdocs_build(report, work / "plain")
+
+    _progress("searching")
+    index_dir = index_dir_for(site)
+    texts = [question.q for question in questions]
+    repeats = math.ceil(MIN_QUERIES / max(1, len(texts)))
+    query_ms = in_process_latency(index_dir, texts * repeats)
+    process_ms = process_latency(site, texts[0], process_runs)
+    scaled_quality = evaluate(index_dir, questions)
+    index_bytes = folder_bytes(index_dir)
+    return BenchResult(
+        corpus=corpus,
+        report=report,
+        build_wall=build_wall,
+        plain_mkdocs=plain_mkdocs,
+        index_bytes=index_bytes,
+        site_bytes=folder_bytes(site) - index_bytes,
+        query_ms=query_ms,
+        process_ms=process_ms,
+        bundled_quality=bundled_quality,
+        scaled_quality=scaled_quality,
+        warnings={"ours": len(ours_warnings), "plain": len(plain_warnings)},
+        unresolved=unresolved_includes(report.collected.problems),
+        profile=_hotspots(profiler) if profiler else "",
+    )
+
+
+def plain_mkdocs_build(report: BuildReport, work: Path) -> float:
+    """Seconds for MkDocs + Material alone over our generated pages (config load + build)."""
+    docs_dir, site_dir = work / "docs", work / "site"
+    write_pages(report.collected, docs_dir)
+    config_file = work / "mkdocs.yml"
+    config_file.write_text(yaml.safe_dump(plain_config(docs_dir, site_dir), sort_keys=False))
+    start = time.perf_counter()
+    mkdocs_build(load_config(str(config_file)))
+    return time.perf_counter() - start
+
+
+def plain_config(docs_dir: Path, site_dir: Path) -> dict[str, Any]:
+    """Material with our theme features (navigation.prune included), search plugin and
+    Markdown extensions, minus `privacy_kb.docfx`, our theme overrides and our slugify."""
+    base = yaml.load(BASE_CONFIG.read_text(encoding="utf-8"), Loader=_IgnorePythonTags)
+    extensions = {
+        name: options
+        for name, options in base["markdown_extensions"].items()
+        if not name.startswith("privacy_kb")
+    }
+    extensions["toc"] = {k: v for k, v in extensions["toc"].items() if k != "slugify"}
+    return {
+        "site_name": "plain",
+        "docs_dir": str(docs_dir.resolve()),
+        "site_dir": str(site_dir.resolve()),
+        "use_directory_urls": base.get("use_directory_urls", True),
+        "theme": {"name": "material", "features": base["theme"]["features"]},
+        "plugins": base["plugins"],
+        "markdown_extensions": extensions,
+        "validation": base.get("validation", {}),
+    }
+
+
+class _IgnorePythonTags(yaml.SafeLoader):
+    """Reads mkdocs.yml without importing what its `!!python/name:` tags name."""
+
+
+_IgnorePythonTags.add_multi_constructor(
+    "tag:yaml.org,2002:python/", lambda loader, suffix, node: None
+)
+
+
+def in_process_latency(index_dir: Path, queries: list[str]) -> list[float]:
+    """Milliseconds per query over one open index (a first, untimed query warms it)."""
+    timings = []
+    with KnowledgeIndex(index_dir) as knowledge:
+        knowledge.search(queries[0], limit=10)
+        for query in queries:
+            start = time.perf_counter()
+            knowledge.search(query, limit=10)
+            timings.append((time.perf_counter() - start) * 1000)
+    return timings
+
+
+def process_latency(site_dir: Path, query: str, runs: int) -> list[float]:
+    """Milliseconds for whole `privacy-kb search --json` processes (start, open, query, print)."""
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(
+            [*_cli(), "search", query, "--json", "--site-dir", str(site_dir)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        timings.append((time.perf_counter() - start) * 1000)
+    return timings
+
+
+def _cli() -> list[str]:
+    """The installed console script beside this interpreter, else the same entry point."""
+    script = Path(sys.executable).with_name("privacy-kb")
+    if script.is_file():
+        return [str(script)]
+    return [sys.executable, "-c", "from privacy_kb.cli import main; main()"]
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
+class _Counter(logging.Handler):
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.messages = messages
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _mkdocs_warnings() -> Iterator[list[str]]:
+    """Counts MkDocs' warnings instead of printing thousands of them (raw include lines of the
+    plain build are unrecognized links), then restores the logger."""
+    messages: list[str] = []
+    logger = logging.getLogger("mkdocs")
+    handler, propagate = _Counter(messages), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+def _hotspots(profiler: cProfile.Profile, top: int = 20) -> str:
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs()
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+    return out.getvalue()
+
+
+def _progress(message: str) -> None:
+    print(f"bench: {message} ...", file=sys.stderr, flush=True)
+
+
+# --- the table -------------------------------------------------------------------------------
+
+
+def table_rows(result: BenchResult) -> list[tuple[str, str]]:
+    """(label, value) in ROWS order."""
+    seconds = result.report.seconds
+    pipeline = sum(seconds.get(stage, 0.0) for stage in PIPELINE_STAGES)
+    mkdocs = seconds.get("mkdocs", 0.0)
+    entries = len(result.report.collected.entries)
+    queries = result.query_ms
+    values = (
+        f"{len(result.report.collected.documents)}",
+        f"{entries}",
+        _s(seconds.get("collect", 0.0)),
+        _s(seconds.get("pages", 0.0)),
+        _s(seconds.get("entries", 0.0)),
+        _s(seconds.get("index", 0.0)),
+        _s(pipeline),
+        _s(mkdocs),
+        _s(result.build_wall),
+        f"{_s(result.plain_mkdocs)}  (Material, same features and pages, no docfx)",
+        _ratio(mkdocs, result.plain_mkdocs),
+        _ratio(result.build_wall, result.plain_mkdocs),
+        _mb(result.index_bytes),
+        _mb(result.site_bytes),
+        f"{entries / pipeline:,.0f}" if pipeline else "-",
+        f"{_percentile(queries, 50):.1f} ms / {_percentile(queries, 95):.1f} ms"
+        f"  ({len(queries)} queries, open index)",
+        f"{statistics.median(result.process_ms):.0f} ms  (median of {len(result.process_ms)} runs)",
+        _quality(result.bundled_quality),
+        f"{_quality(result.scaled_quality)}  (any copy's answer counts)",
+        f"{result.warnings.get('ours', 0)} / {result.warnings.get('plain', 0)}",
+    )
+    return list(zip(ROWS, values, strict=True))
+
+
+def format_table(result: BenchResult) -> str:
+    rows = table_rows(result)
+    width = max(len(label) for label, _ in rows)
+    header = f"privacy-kb bench ({os.cpu_count()} CPUs, Python {sys.version.split()[0]})"
+    lines = [header, "-" * len(header)]
+    lines += [f"{label.ljust(width)}  {value}" for label, value in rows]
+    return "\n".join(lines)
+
+
+def _s(seconds: float) -> str:
+    return f"{seconds:.2f} s"
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1e6:.1f} MB"
+
+
+def _ratio(ours: float, plain: float) -> str:
+    return f"{ours / plain:.2f}x" if plain else "-"
+
+
+def _percentile(values: list[float], percent: int) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(percent / 100 * len(ordered)) - 1))]
+
+
+def _quality(report: EvalReport) -> str:
+    return (
+        f"{report.hits_at_1}/{report.total} ({report.hit_at_1:.0%}) / "
+        f"{report.hits_at_3}/{report.total} ({report.hit_at_3:.0%})"
+    )
+
+
+# --- command line ----------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m privacy_kb.bench", description=__doc__)
+    parser.add_argument("--articles", type=int, default=1000, metavar="N")
+    parser.add_argument("--keep", type=Path, metavar="DIR", help="Work here and keep the files.")
+    parser.add_argument("--profile", action="store_true", help="Print cProfile hotspots of the build.")
+    args = parser.parse_args(argv)
+    if args.articles < 1:
+        parser.error("--articles must be at least 1")
+    if args.keep and args.keep.exists() and any(args.keep.iterdir()):
+        parser.error(f"--keep {args.keep}: the folder must be empty or new")
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        result = run_bench(args.articles, args.keep.resolve(), profile=args.profile)
+    else:
+        with tempfile.TemporaryDirectory(prefix="privacy-kb-bench-") as work:
+            result = run_bench(args.articles, Path(work), profile=args.profile)
+    print(format_table(result))
+    for problem in result.unresolved:
+        print(f"unresolved include (copy layout is wrong): {problem}")
+    if result.profile:
+        print(result.profile)
+    return 1 if result.unresolved else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,48 @@
+"""Smoke test of `make bench` at a tiny size: the table's rows and the synthetic corpus.
+
+No timing assertions: timings belong in the bench output, never in tests.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import CORPUS
+
+from privacy_kb.bench import ROWS, format_table, make_synthetic_corpus, run_bench
+from privacy_kb.bench import unresolved_includes
+from privacy_kb.pipeline import collect
+from privacy_kb.sources import discover_articles
+
+
+def test_bench_prints_every_row_for_three_articles(tmp_path: Path) -> None:
+    result = run_bench(3, tmp_path, process_runs=1)
+
+    table = format_table(result).splitlines()
+    labels = [line.split("  ")[0] for line in table[2:]]
+    assert labels == list(ROWS)
+    assert table[2].split() == ["articles", "3"]
+    assert len(result.corpus.articles) == 3
+    assert [d.path for d in result.report.collected.documents] == sorted(result.corpus.articles)
+    assert result.unresolved == []
+
+
+def test_synthetic_copies_resolve_their_includes(tmp_path: Path) -> None:
+    originals = discover_articles(CORPUS)
+    count = len(originals) + 2  # wraps round-robin
+
+    corpus = make_synthetic_corpus(CORPUS, tmp_path, count)
+
+    assert discover_articles(tmp_path) == sorted(corpus.articles)
+    assert len(set(corpus.articles)) == count
+    assert corpus.originals[: len(originals)] == tuple(originals)
+    collected = collect(tmp_path)
+    assert len(collected.documents) == count
+    assert unresolved_includes(collected.problems) == []
+    missing = [p for p in collected.problems if "included file" in p.what]
+    # Only the includes missing upstream too: the old preview banner (in every copy of the
+    # bundled article) and the Claude article's version banner (one folder too far up).
+    assert {p.what.rsplit("/", 1)[1].split("`")[0] for p in missing} == {
+        "feature-preview.md",
+        "version-banner.md",
+    }
