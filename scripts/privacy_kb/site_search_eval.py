@@ -160,12 +160,16 @@ def search(page: Any, query: str) -> list[str]:
     box.click()
     box.fill("")
     box.press("End")
-    page.wait_for_function("() => !document.querySelector('.md-search-result__list > li')")
+    # Interval polling: requestAnimationFrame (the default) stalls in a background tab.
+    page.wait_for_function(
+        "() => !document.querySelector('.md-search-result__list > li')", polling=50
+    )
     box.fill(query)
     box.press("End")  # Material reads the query on keyup
     page.wait_for_function(
         "() => document.querySelector('.md-search-result__list > li') ||"
-        " /No matching/.test(document.querySelector('.md-search-result__meta').textContent)"
+        " /No matching/.test(document.querySelector('.md-search-result__meta').textContent)",
+        polling=50,
     )
     return page.evaluate(_READ_RESULTS)
 
