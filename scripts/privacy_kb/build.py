@@ -14,17 +14,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .collected import Collected
 from .coverage import ArticleCoverage, coverage_of
-from .index import write_index
-from .model import ENTRIES_FORMAT_VERSION
+from .index import entry_url, write_index
+from .model import ENTRIES_FORMAT_VERSION, FaqEntry
 from .pages import write_pages
 from .pipeline import collect, problem_key, unexpected_problems
 from .problems import BuildError, Problem
 from .site import render_site
 
 INDEX_FOLDER = ".privacy-kb/index"  # inside the site dir, so one swap replaces both
+ENTRIES_SCHEMA = Path(__file__).resolve().parents[2] / "schemas" / "entries.schema.json"
 
 
 def index_dir_for(site_dir: Path) -> Path:
@@ -68,7 +70,7 @@ def build(
         with _timed(seconds, "mkdocs"):
             render_site(collected, work / "docs", new_site, strict=strict)
         with _timed(seconds, "entries"):
-            write_entries_json(collected, new_site / "api" / "entries.json")
+            write_api(collected, coverage, new_site / "api")
         with _timed(seconds, "index"):
             write_index(collected.entries, collected.taxonomy, index_dir_for(new_site))
         _swap(new_site, site_dir, work / "previous")
@@ -77,17 +79,37 @@ def build(
     return BuildReport(collected, coverage, unexpected, seconds)
 
 
-def entries_document(collected: Collected) -> dict:
+def entry_document(entry: FaqEntry) -> dict[str, Any]:
+    """An entry as published in JSON: the content model plus its permanent link."""
+    return {**entry.to_dict(), "url": entry_url(entry)}
+
+
+def entries_document(collected: Collected) -> dict[str, Any]:
     return {
         "version": ENTRIES_FORMAT_VERSION,
-        "entries": [entry.to_dict() for entry in collected.entries],
-        "problems": [problem_key(p) for p in collected.problems],
+        "entries": [entry_document(entry) for entry in collected.entries],
     }
 
 
-def write_entries_json(collected: Collected, path: Path) -> None:
+def write_api(collected: Collected, coverage: list[ArticleCoverage], api_dir: Path) -> None:
+    """Static JSON for tools (schema: schemas/entries.schema.json, also published here)."""
+    _write_json(api_dir / "entries.json", entries_document(collected))
+    for entry in collected.entries:
+        document = {"version": ENTRIES_FORMAT_VERSION, "entry": entry_document(entry)}
+        _write_json(api_dir / "entries" / f"{entry.id}.json", document)
+    shutil.copyfile(ENTRIES_SCHEMA, api_dir / ENTRIES_SCHEMA.name)
+    _write_json(api_dir / "build.json", {
+        "version": ENTRIES_FORMAT_VERSION,
+        "problems": [problem_key(p) for p in collected.problems],
+        "coverage": [
+            {"path": c.path, "sentences": c.sentences, "missing": list(c.missing)} for c in coverage
+        ],
+    })
+
+
+def _write_json(path: Path, data: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(entries_document(collected), ensure_ascii=False, indent=2)
+    text = json.dumps(data, ensure_ascii=False, indent=2)
     path.write_text(text + "\n", encoding="utf-8")
 
 
