@@ -12,6 +12,7 @@ Answers are the article's own sentences, never reworded.
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Iterator
@@ -201,8 +202,21 @@ def _term_pattern(term: str) -> str:
     return rf"(?<![\w-]){words}{ending}"
 
 
+@functools.lru_cache(maxsize=None)
+def _term_matchers(terms: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Per term: a plain substring that must occur, and the exact pattern. The taxonomy is
+    small and the sentences many, so the cheap test runs first."""
+    return tuple(
+        (term.rstrip("*").split()[0].casefold(), re.compile(_term_pattern(term), re.IGNORECASE))
+        for term in terms
+    )
+
+
 def _matches(text: str, terms: tuple[str, ...]) -> bool:
-    return any(re.search(_term_pattern(term), text, re.IGNORECASE) for term in terms)
+    folded = text.casefold()
+    return any(
+        needle in folded and pattern.search(text) for needle, pattern in _term_matchers(terms)
+    )
 
 
 def _types_named(text: str, candidates: tuple[DeploymentType, ...]) -> tuple[str, ...]:
