@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import CORPUS
 
 from privacy_kb.bench import ROWS, format_table, make_synthetic_corpus, run_bench
 from privacy_kb.bench import unresolved_includes
 from privacy_kb.pipeline import collect
 from privacy_kb.sources import discover_articles
+
+pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared/corpus is not beside the repo")
 
 
 def test_bench_prints_every_row_for_three_articles(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ TRAINING_QUESTION = "Does Microsoft use my prompts to train models when I use a 
 @pytest.fixture(scope="module")
 def built_site(tmp_path_factory) -> Path:
     site = tmp_path_factory.mktemp("cli") / "site"
-    result = CliRunner().invoke(main, ["build", "--source", str(CONTENT), "--site-dir", str(site), "--strict"])
+    result = CliRunner().invoke(main, ["build", "--source", str(CONTENT), "--site-dir", str(site), "--strict", "--no-registry"])
     assert result.exit_code == 0, result.output
     return site
 
@@ -29,7 +29,7 @@ def _search(site: Path, *args: str):
 
 def test_build_summary_lists_accepted_problems_and_full_coverage(tmp_path):
     site = tmp_path / "site"
-    result = CliRunner().invoke(main, ["build", "--source", str(CONTENT), "--site-dir", str(site), "--strict"])
+    result = CliRunner().invoke(main, ["build", "--source", str(CONTENT), "--site-dir", str(site), "--strict", "--no-registry"])
     assert result.exit_code == 0, result.output
     assert "5 article(s)" in result.output
     assert result.output.count("coverage 100.0%") == 5

@@ -1,5 +1,6 @@
-"""Index → search round trips: the bundled article's real entries, odd input, filters, JSON
-shape, determinism, and the plain-language question set (tests/questions.yml)."""
+"""Index → search round trips: the five bundled articles' real entries, odd input, filters
+across articles, JSON shape, determinism, and the plain-language question set
+(tests/questions.yml)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from privacy_kb.index import INDEX_META_FILE, entry_url, stored_documents, write_index
+from privacy_kb.links import source_slug
 from privacy_kb.model import FaqEntry, SourceRef
 from privacy_kb.pipeline import collect
 from privacy_kb.questions_eval import DEFAULT_QUESTIONS, evaluate, load_questions
@@ -18,11 +20,25 @@ from privacy_kb.search import KnowledgeIndex, SearchError, format_results, searc
 CONTENT = Path(__file__).resolve().parents[1] / "content"
 TRAINING_QUESTION = "Does Microsoft use my prompts to train models when I use a serverless API?"
 TRAINING_ANSWER = "doesn't use these prompts and outputs to train"
+CLAUDE_PROCESSOR_QUESTION = "who processes my data when I use Claude in Foundry?"
+CLAUDE_PROCESSOR_ANSWER = "Anthropic (not Microsoft) is the processor of the data"
+CONCEPT = "articles/ai-foundry/how-to/concept-data-privacy.md"
+OPENAI = "articles/ai-foundry/responsible-ai/openai/data-privacy.md"
+AGENTS = "articles/ai-foundry/responsible-ai/agents/data-privacy-security.md"
 
-# Thresholds actually reached on the bundled article (see the printed report); a drop is a
-# ranking regression to look at, not a number to lower.
-MIN_HIT_AT_1 = 0.90
-MIN_HIT_AT_3 = 0.95
+# Thresholds actually reached on the five bundled articles (96 questions: hit@1 86, hit@3 91;
+# see the printed report); a drop is a ranking regression to look at, not a number to lower.
+MIN_HIT_AT_1 = 0.89
+MIN_HIT_AT_3 = 0.94
+# Per article (hit@1, hit@3), as reached. Azure OpenAI is the weak one: its facts are merged
+# into long per-facet answers that match almost any Azure OpenAI question.
+MIN_PER_ARTICLE = {
+    "concept-data-privacy": (0.95, 0.97),
+    "openai-data-privacy": (0.60, 0.80),
+    "claude-models-data-privacy": (1.0, 1.0),
+    "content-safety-data-privacy": (1.0, 1.0),
+    "agents-data-privacy-security": (1.0, 1.0),
+}
 
 
 @pytest.fixture(scope="module")
@@ -54,20 +70,60 @@ def test_training_question_answers_first(knowledge):
     assert response.named_types == ("serverless-api",)
 
 
+def test_claude_processor_question_answers_first(knowledge):
+    first = knowledge.search(CLAUDE_PROCESSOR_QUESTION).results[0]
+    assert CLAUDE_PROCESSOR_ANSWER in first.answer
+    assert first.deployment_types == ("claude",)
+    assert first.source.path == "articles/ai-foundry/responsible-ai/claude-models/data-privacy.md"
+
+
 def test_question_set_hit_rates(index_dir):
     report = evaluate(index_dir, load_questions(DEFAULT_QUESTIONS))
     print("\n" + report.summary())
-    assert report.total >= 30
+    assert report.total >= 80
     assert report.hit_at_1 >= MIN_HIT_AT_1, report.summary()
     assert report.hit_at_3 >= MIN_HIT_AT_3, report.summary()
+    scores = {score.article: score for score in report.by_article}
+    for article, (min_1, min_3) in MIN_PER_ARTICLE.items():
+        score = scores[article]
+        assert score.total >= 10, article
+        assert score.hits_at_1 >= min_1 * score.total, report.summary()
+        assert score.hits_at_3 >= min_3 * score.total, report.summary()
 
 
-@pytest.mark.parametrize("alias", ["MaaS", "pay-as-you-go", "standard deployment",
-                                   "models as a service"])  # fmt: skip
+def test_question_set_expectations_are_verbatim(collected):
+    """Every expected substring is in an entry of the article the question is about."""
+    for question in load_questions(DEFAULT_QUESTIONS):
+        assert any(
+            expected in entry.answer_text
+            and (not question.sources or source_slug(entry.source.path) in question.sources)
+            for entry in collected.entries for expected in question.answer_contains
+        ), question.q  # fmt: skip
+
+
+@pytest.mark.parametrize("alias", ["MaaS", "pay-as-you-go", "models as a service"])
 def test_taxonomy_aliases_name_the_deployment_type(knowledge, alias):
     response = knowledge.search(f"are my prompts stored with {alias}")
     assert response.named_types == ("serverless-api",)
     assert "serverless-api" in response.results[0].deployment_types
+
+
+def test_a_wording_shared_by_types_names_them_all(knowledge):
+    """The taxonomy gives "standard deployment" to serverless API and to Azure OpenAI's Standard
+    type, and "Azure OpenAI" to its three types: the query names every one of them."""
+    assert knowledge.named_types("standard deployment") == (
+        "serverless-api",
+        "azure-direct-standard",
+    )
+    assert knowledge.named_types("Azure OpenAI") == (
+        "azure-direct-standard",
+        "azure-direct-global",
+        "azure-direct-data-zone",
+    )
+    # the longest wording still wins: "Data Zone deployment" is not also a "Global" one
+    assert (
+        knowledge.named_types("Azure OpenAI data zone deployment")[-1] == "azure-direct-data-zone"
+    )
 
 
 def test_every_entry_is_indexed_with_its_url(collected, index_dir):
@@ -105,33 +161,47 @@ def test_refuses_to_replace_a_directory_that_is_not_an_index(collected, tmp_path
 # --- JSON contract and formatting ----------------------------------------------------------------
 
 
-def test_json_shape(index_dir):
-    data = json.loads(search(index_dir, "is my data stored", limit=3).to_json())
+def test_json_shape(index_dir, collected):
+    """Each result says which article and deployment types it comes from."""
+    documents = {document.path: document for document in collected.documents}
+    data = json.loads(search(index_dir, "is my data stored", limit=10).to_json())
     assert set(data) == {"query", "results"}
     assert data["query"] == "is my data stored"
-    assert 1 <= len(data["results"]) <= 3
+    assert len(data["results"]) == 10
+    assert len({result["source"]["path"] for result in data["results"]}) > 1  # several articles
     for result in data["results"]:
-        assert set(result) == {"id", "question", "answer", "url", "deployment_types", "facets",
-                               "score", "source"}  # fmt: skip
+        assert set(result) == {"id", "question", "answer", "url", "deployment_types",
+                               "deployment_type_names", "facets", "score", "source"}  # fmt: skip
         assert set(result["source"]) == {"path", "title", "heading", "anchor", "learn_url",
                                          "ms_date"}  # fmt: skip
         assert isinstance(result["score"], float)
         assert result["url"].startswith(("deployments/", "questions/"))
         assert result["url"].endswith("#" + result["id"])
-        assert result["source"]["learn_url"].startswith(
-            "https://learn.microsoft.com/azure/ai-foundry/how-to/concept-data-privacy#"
-        )
-        assert result["source"]["ms_date"] == "01/26/2026"
+        document = documents[result["source"]["path"]]
+        assert result["source"]["title"] == document.title
+        assert result["source"]["ms_date"] == document.ms_date
+        assert result["source"]["learn_url"].startswith(document.learn_url + "#")
+        names = [collected.taxonomy.deployment_type(t).name for t in result["deployment_types"]]
+        assert result["deployment_type_names"] == names
 
 
-def test_format_results_shows_answer_and_provenance(knowledge):
+def test_format_results_shows_article_types_answer_and_provenance(knowledge):
     text = format_results(knowledge.search(TRAINING_QUESTION, limit=2))
     assert text.startswith("1. ")
     assert "2. " in text
-    assert "serverless API" in text
+    first = text.split("\n\n")[0].splitlines()
+    # the article and the deployment types come right under the question, before the answer
+    assert first[1].lstrip().startswith("Article: Data, privacy, and security for use of models")
+    assert "Applies to: serverless API" in "\n".join(first[2:4])
     assert "https://learn.microsoft.com/azure/ai-foundry/how-to/concept-data-privacy#" in text
     long_lines = [line for line in text.splitlines() if len(line) > 88]
     assert all(line.lstrip().startswith(("Learn: ", "Link: ")) for line in long_lines)
+
+
+def test_format_results_names_each_results_article(knowledge):
+    text = format_results(knowledge.search(CLAUDE_PROCESSOR_QUESTION, limit=1))
+    assert "Article: Data, privacy, and security for use of Anthropic Claude models" in text
+    assert "Applies to: Anthropic Claude models" in text
 
 
 def test_format_no_results(knowledge):
@@ -186,10 +256,41 @@ def test_typo_is_tolerated(knowledge):
 
 
 def test_type_filter(knowledge):
-    response = knowledge.search("is my data used for training", deployment_type="fine-tuned-serverless")
+    response = knowledge.search(
+        "is my data used for training", deployment_type="fine-tuned-serverless"
+    )
     assert response.results
     assert all("fine-tuned-serverless" in r.deployment_types for r in response.results)
     assert "isn't used to train" in response.results[0].answer
+
+
+@pytest.mark.parametrize("type_id, query, answer, path", [
+    ("azure-direct-global", "where is my data processed",
+     "may be processed in any geography where the relevant Azure Direct Model is deployed", OPENAI),
+    ("agent-service", "is my data used for training",
+     "are NOT used to improve OpenAI, Meta, Cohere, or Mistral models", AGENTS),
+    ("claude", "who is the data processor", "Anthropic (not Microsoft) is the processor", None),
+    ("content-safety", "are my blocklists encrypted", "encrypted at rest by Microsoft Managed keys",
+     None),
+])  # fmt: skip
+def test_type_filter_across_articles(knowledge, type_id, query, answer, path):
+    response = knowledge.search(query, deployment_type=type_id, limit=20)
+    assert response.results
+    assert all(type_id in r.deployment_types for r in response.results)
+    assert answer in response.results[0].answer
+    if path:
+        assert {r.source.path for r in response.results} == {path}
+
+
+def test_type_filter_keeps_a_question_on_its_type(knowledge):
+    """The same words, filtered by types of two articles, give each article's own answer."""
+    serverless = knowledge.search("where is my data processed", deployment_type="serverless-api")
+    data_zone = knowledge.search(
+        "where is my data processed", deployment_type="azure-direct-data-zone"
+    )
+    assert serverless.results[0].source.path == CONCEPT
+    assert data_zone.results[0].source.path == OPENAI
+    assert "within the specified data zone" in data_zone.results[0].answer
 
 
 def test_unknown_type_lists_valid_ids(knowledge):
@@ -197,16 +298,65 @@ def test_unknown_type_lists_valid_ids(knowledge):
         knowledge.search("training", deployment_type="lambda")
     message = str(error.value)
     assert "'lambda'" in message
-    for type_id in ("managed-compute", "serverless-api", "fine-tuned-serverless", "downloaded-model"):
+    for type_id in (
+        "managed-compute",
+        "serverless-api",
+        "fine-tuned-serverless",
+        "downloaded-model",
+    ):
         assert type_id in message
 
 
-def test_source_filter(knowledge):
-    slug = knowledge.sources[0]["slug"]
-    assert knowledge.search("training", source=slug).results
-    assert knowledge.search("training", source=knowledge.sources[0]["path"]).results
-    with pytest.raises(SearchError, match="unknown source"):
+def test_every_article_is_indexed_as_a_source(knowledge, collected):
+    assert [s["path"] for s in knowledge.sources] == sorted(d.path for d in collected.documents)
+    assert len(knowledge.sources) == 5
+
+
+@pytest.mark.parametrize("slug", ["concept-data-privacy", "openai-data-privacy",
+                                  "claude-models-data-privacy", "content-safety-data-privacy",
+                                  "agents-data-privacy-security"])  # fmt: skip
+def test_source_filter_by_slug_or_path(knowledge, slug):
+    path = next(s["path"] for s in knowledge.sources if s["slug"] == slug)
+    by_slug = knowledge.search("where is my data processed", source=slug, limit=50)
+    by_path = knowledge.search("where is my data processed", source=path, limit=50)
+    assert by_slug.results
+    assert {r.source.path for r in by_slug.results} == {path}
+    assert [r.id for r in by_slug.results] == [r.id for r in by_path.results]
+
+
+def test_source_filter_picks_the_articles_answer(knowledge):
+    question = "Is my data used to train models?"
+    first = knowledge.search(question, source="content-safety-data-privacy").results[0]
+    assert "do not use customer data to train" in first.answer
+    first = knowledge.search(question, source="openai-data-privacy").results[0]
+    assert "are NOT used to train any generative AI foundation models" in first.answer
+
+
+def test_source_and_type_filters_combine(knowledge):
+    both = knowledge.search(
+        "stored", source="openai-data-privacy", deployment_type="azure-direct-global"
+    )
+    assert both.results
+    assert all(r.source.path == OPENAI and "azure-direct-global" in r.deployment_types
+               for r in both.results)  # fmt: skip
+    # a type of another article: nothing, and the message says so
+    none = knowledge.search("stored", source="openai-data-privacy", deployment_type="claude")
+    assert none.results == ()
+    assert "no entry matches" in none.message
+
+
+def test_unknown_source_lists_the_indexed_slugs(knowledge):
+    with pytest.raises(SearchError, match="unknown source") as error:
         knowledge.search("training", source="nope")
+    assert "claude-models-data-privacy" in str(error.value)
+
+
+def test_search_is_deterministic(index_dir, knowledge):
+    """Same index, same query: the same results in the same order, in one process or two."""
+    for query in (TRAINING_QUESTION, CLAUDE_PROCESSOR_QUESTION, "Azure OpenAI", "stored"):
+        first = knowledge.search(query, limit=20).to_json()
+        assert knowledge.search(query, limit=20).to_json() == first
+        assert search(index_dir, query, limit=20).to_json() == first
 
 
 def test_missing_index_says_build(tmp_path):
@@ -222,8 +372,10 @@ def test_empty_dir_says_build(tmp_path):
 # --- a small index of hand-made entries: the ranking rules without the extractor -----------------
 
 
-def _entry(entry_id, question, answer, types=(), facets=(), heading="Heading"):
-    source = SourceRef("articles/x/a.md", "Title", heading, "heading", 1, 2,
+def _entry(
+    entry_id, question, answer, types=(), facets=(), heading="Heading", path="articles/x/a.md"
+):
+    source = SourceRef(path, "Title", heading, "heading", 1, 2,
                        "https://learn.microsoft.com/azure/x/a#heading", "01/01/2026")  # fmt: skip
     return FaqEntry(entry_id, question, answer, answer, tuple(types), tuple(facets), source, "fact")
 
@@ -242,10 +394,26 @@ def test_named_type_ranks_its_entries_first(collected, tmp_path):
             assert small.search(query).results[0].id == first
 
 
+def test_named_type_lifts_its_articles_general_sections(collected, tmp_path):
+    """A section with no deployment type of the article the query's type belongs to (the
+    taxonomy's `articles:` scope) ranks above the same words from another article."""
+    statement = "Prompts are reviewed for abuse."
+    entries = [
+        _entry("a-concept", "Preventing abuse", statement, path=CONCEPT),
+        _entry("b-openai", "Preventing abuse", statement, path=OPENAI),
+        _entry("c-claude", "Who processes prompts?", "Anthropic does.", ["claude"],
+               path="articles/ai-foundry/responsible-ai/claude-models/data-privacy.md"),
+    ]  # fmt: skip
+    write_index(entries, collected.taxonomy, tmp_path / "ix")
+    with KnowledgeIndex(tmp_path / "ix") as small:
+        assert small.search("abuse review with a global deployment").results[0].id == "b-openai"
+        assert small.search("abuse review with a serverless API").results[0].id == "a-concept"
+
+
 def test_entry_url():
-    assert entry_url(_entry("x-serverless-api-training-use", "q", "a", ["serverless-api", "y"])) == (
-        "deployments/serverless-api/#x-serverless-api-training-use"
-    )
+    assert entry_url(
+        _entry("x-serverless-api-training-use", "q", "a", ["serverless-api", "y"])
+    ) == ("deployments/serverless-api/#x-serverless-api-training-use")
     assert entry_url(_entry("x-what-data", "q", "a")) == "questions/#x-what-data"
 
 

@@ -2,57 +2,168 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
+import json
+import posixpath
 import re
 from pathlib import Path
 
 import pytest
 import yaml
-from site_fixtures import BuiltSite, accepting_known, build_into, built_site  # noqa: F401
+from mkdocs.utils.yaml import get_yaml_loader
 
 from privacy_kb import docfx
 from privacy_kb.index import entry_url
-from privacy_kb.pages import NOT_STATED, first_sentence
+from privacy_kb.pages import NOT_STATED, first_sentence, preview_text, write_pages
 from privacy_kb.problems import BuildError
 from privacy_kb.site import BASE_CONFIG, render_site
+from site_fixtures import BuiltSite, accepting_known, build_into, built_site  # noqa: F401
 
 # Hosts a built page may name other than in a plain link (<a href>): none.
 _URL_IN_ATTRIBUTE = re.compile(r"""<(\w+)[^>]*?\s(?:src|href|srcset|action|data)=["']?(https?:)?//([^/"' >]+)""")
+_CANONICAL = re.compile(r"""<link rel="canonical" href="[^"]*">""")
 _URL_IN_CSS = re.compile(r"""(?:url\(|@import\s)["']?(?:https?:)?//([^/"')]+)""")
+
+
+def shown_types(built_site: BuiltSite):
+    named = {t for e in built_site.collected.entries for t in e.deployment_types}
+    return [t for t in built_site.collected.taxonomy.deployment_types if t.id in named]
+
+
+def read(built_site: BuiltSite, page: str) -> str:
+    return (built_site.site_dir / page / "index.html").read_text(encoding="utf-8")
 
 
 def test_every_page_of_the_url_scheme_exists(built_site: BuiltSite) -> None:
     site = built_site.site_dir
     expected = ["index.html", "questions/index.html", "search/search_index.json"]
-    expected += [f"deployments/{t.id}/index.html" for t in built_site.collected.taxonomy.deployment_types]
+    expected += [f"deployments/{t.id}/index.html" for t in shown_types(built_site)]
     expected += [f"sources/{d.slug}/index.html" for d in built_site.collected.documents]
+    expected += [f"questions/{e.id}/index.html" for e in built_site.collected.entries]
     assert [p for p in expected if not (site / p).is_file()] == []
+    assert len(shown_types(built_site)) == 10  # the five bundled articles speak of all ten
 
 
 def test_every_entry_has_its_permanent_anchor(built_site: BuiltSite) -> None:
     for entry in built_site.collected.entries:
         page, anchor = entry_url(entry).split("#")
-        text = (built_site.site_dir / page / "index.html").read_text(encoding="utf-8")
+        text = read(built_site, page)
         assert f'id="{anchor}"' in text, entry_url(entry)
-        assert f'data-kb-anchor="{anchor}"' in text
+        permalink = posixpath.relpath(f"questions/{entry.id}", page.rstrip("/") or ".") + "/"
+        assert f'data-kb-anchor="{anchor}" data-kb-permalink="{permalink}"' in text
+
+
+def matrix_rows(built_site: BuiltSite) -> dict[str, list[str]]:
+    """facet id → the plain text of its cells, one per shown type, in column order."""
+    index = read(built_site, "")
+    table = index[index.index('class="kb-matrix-table"'):]
+    table = table[: table.index("</table>")]
+    rows = {}
+    for facet, row in re.findall(r'<tr data-kb-facet="([^"]+)">(.*?)</tr>', table, re.DOTALL):
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL)
+        rows[facet] = [html.unescape(re.sub(r"<[^>]+>", "", c)) for c in cells]
+    return rows
 
 
 def test_matrix_cells_quote_the_source_or_say_not_stated(built_site: BuiltSite) -> None:
-    index = (built_site.site_dir / "index.html").read_text(encoding="utf-8")
-    table = index[index.index('class="kb-matrix"'):]
-    table = table[: table.index("</table>")]
-    cells = re.findall(r"<td>(.*?)</td>", table, re.S)
-    types = built_site.collected.taxonomy.deployment_types
-    answers = " ".join(e.answer_text for e in built_site.collected.entries)
+    types = shown_types(built_site)
+    answers = " ".join(" ".join(e.answer_text.split()) for e in built_site.collected.entries)
+    rows = matrix_rows(built_site)
+    assert len(rows) >= 4
     quoted = 0
-    for row_start in range(0, len(cells), len(types) + 1):
-        for cell in cells[row_start + 1 : row_start + 1 + len(types)]:
-            text = html.unescape(re.sub(r"<[^>]+>", "", cell)).replace(" (all types)", "")
+    for cells in rows.values():
+        assert len(cells) == len(types)
+        for text in cells:
+            text = text.replace(" (all types)", "")
             if text == NOT_STATED:
                 continue
             quoted += 1
-            assert " ".join(text.split()) in " ".join(answers.split()), text
-    assert quoted >= len(types)  # every type has at least one statement in the bundled article
+            assert " ".join(text.split()) in answers, text
+    assert quoted >= len(types)
+
+
+def test_matrix_groups_its_columns_by_article(built_site: BuiltSite) -> None:
+    index = read(built_site, "")
+    head = index[index.index('class="kb-matrix-table"'):index.index("</thead>")]
+    groups = re.findall(r'<th scope="colgroup" colspan="(\d+)"[^>]*>(.*?)</th>', head, re.DOTALL)
+    titles = [html.unescape(re.sub(r"<[^>]+>", "", title)) for _, title in groups]
+    assert titles == [d.title for d in (
+        next(d for d in built_site.collected.documents if d.path == scope.path)
+        for scope in built_site.collected.taxonomy.articles)]
+    assert sum(int(span) for span, _ in groups) == len(shown_types(built_site))
+    columns = re.findall(r'<th scope="col"[^>]*><a href="deployments/([^/]+)/">', head)
+    assert columns[:4] == ["managed-compute", "serverless-api", "fine-tuned-serverless", "downloaded-model"]
+    assert sorted(columns) == sorted(t.id for t in shown_types(built_site))
+
+
+def test_matrix_shows_who_the_processor_is_per_type(built_site: BuiltSite) -> None:
+    ids = [t.id for t in shown_types(built_site)]
+    index = read(built_site, "")
+    head = index[index.index('class="kb-matrix-table"'):index.index("</thead>")]
+    columns = re.findall(r'<th scope="col"[^>]*><a href="deployments/([^/]+)/">', head)
+    assert sorted(columns) == sorted(ids)
+    processor = dict(zip(columns, matrix_rows(built_site)["processor-role"], strict=True))
+    assert "Microsoft acts as the data processor" in processor["serverless-api"]
+    assert "Anthropic (not Microsoft) is the processor" in processor["claude"]
+    assert processor["managed-compute"] == NOT_STATED
+
+
+def test_empty_deployment_types_are_not_published(bundled, tmp_path: Path) -> None:
+    entries = tuple(e for e in bundled.entries if "downloaded-model" not in e.deployment_types)
+    write_pages(dataclasses.replace(bundled, entries=entries), tmp_path)
+    assert not (tmp_path / "deployments" / "downloaded-model.md").exists()
+    assert (tmp_path / "deployments" / "managed-compute.md").exists()
+    home = (tmp_path / "index.md").read_text(encoding="utf-8")
+    assert "deployments/downloaded-model" not in home
+
+
+def test_type_pages_name_the_article_of_every_entry(built_site: BuiltSite) -> None:
+    documents = {d.path: d for d in built_site.collected.documents}
+    for deployment_type in shown_types(built_site):
+        text = read(built_site, f"deployments/{deployment_type.id}")
+        intro = text[text.index('class="kb-articles"'):]
+        intro = intro[: intro.index("</div>")]
+        for entry in built_site.collected.entries:
+            if deployment_type.id not in entry.deployment_types:
+                continue
+            title = html.escape(documents[entry.source.path].title, quote=False)
+            assert title in intro, (deployment_type.id, entry.source.path)
+            block = text[text.index(f'id="{entry.id}"'):]
+            provenance = block[block.index('class="kb-provenance"'):block.index("</div>")]
+            assert "From: <strong><a" in provenance and title in provenance, entry.id
+
+
+def test_answer_pages_have_a_link_preview_and_stay_out_of_the_nav(built_site: BuiltSite) -> None:
+    entry = next(e for e in built_site.collected.entries
+                 if e.kind == "fact" and "claude" in e.deployment_types and "processor-role" in e.facets)
+    text = read(built_site, f"questions/{entry.id}")
+    meta = {name: html.unescape(value) for name, value in re.findall(
+        r'<meta (?:property|name)="((?:og|twitter):[a-z_]+)" content="([^"]*)">', text)}
+    url = f"http://127.0.0.1:8000/questions/{entry.id}/"
+    assert meta["og:title"] == meta["twitter:title"] == entry.question
+    assert meta["og:description"] == meta["twitter:description"] == preview_text(entry.answer_text)
+    assert meta["og:description"].startswith("When you transact for Claude in Foundry")
+    assert meta["og:url"] == url and f'<link rel="canonical" href="{url}">' in text
+    assert meta["og:type"] == "article" and meta["twitter:card"] == "summary"
+    assert "Anthropic (not Microsoft) is the processor" in text
+    assert entry.source.learn_url in text and entry.source.ms_date in text
+    others = text[text.index('class="kb-other-types"'):]
+    assert "Microsoft acts as the data processor" in others and NOT_STATED in others
+    for page in ["", "questions", "deployments/claude", f"questions/{entry.id}"]:
+        nav = read(built_site, page)
+        nav = nav[nav.index('class="md-nav md-nav--primary"'):nav.index("</nav>")]
+        assert "questions/" + entry.id not in nav
+
+
+def test_preview_text_cuts_at_a_sentence_boundary() -> None:
+    one, two = "A" * 120 + ".", "B" * 70 + "."
+    assert preview_text(f"{one} {two} C.") == f"{one} {two} C."  # 196 chars: all fit
+    assert preview_text(f"{one} {two} {'C' * 10}.") == f"{one} {two}"  # 205 would not
+    assert preview_text(f"{one} {two} {two}") == f"{one} {two}"
+    long = "word " * 60 + "end."
+    assert preview_text(f"{long} Next.") == " ".join(long.split())  # the first sentence, whole
+    assert preview_text("e.g. this stays one sentence. Two.") == "e.g. this stays one sentence. Two."
 
 
 def test_first_sentence_is_verbatim() -> None:
@@ -70,14 +181,16 @@ def test_source_page_keeps_learns_heading_anchors(built_site: BuiltSite) -> None
 
 
 def test_only_answers_are_indexed_for_search(built_site: BuiltSite) -> None:
-    import json
-
+    """One search result per answer: its own page. Type pages, the questions page, the home
+    page and the source articles (whose sections the section entries repeat) stay out."""
     index = json.loads((built_site.site_dir / "search" / "search_index.json").read_text())
-    locations = {doc["location"] for doc in index["docs"]}
-    for entry in built_site.collected.entries:
-        assert entry_url(entry) in locations, entry.id
-    assert not any(loc.startswith("#") or loc == "" for loc in locations)  # home page excluded
+    locations = [doc["location"] for doc in index["docs"]]
+    assert sorted(locations) == sorted(f"questions/{e.id}/" for e in built_site.collected.entries)
+    boosts = {doc["location"]: doc.get("boost", 1) for doc in index["docs"]}
+    for entry in built_site.collected.entries:  # a fact ranks above the section quoting it
+        assert boosts[f"questions/{entry.id}/"] == (1 if entry.kind == "fact" else 0.25)
     assert index["config"]["separator"].startswith("[")
+    assert index["config"]["pipeline"] == ["stopWordFilter", "trimmer"]  # no stemmer: see mkdocs.yml
 
 
 def test_build_is_byte_identical(built_site: BuiltSite, tmp_path: Path) -> None:
@@ -96,6 +209,7 @@ def test_no_request_to_another_host(built_site: BuiltSite) -> None:
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
         if path.suffix == ".html":
+            text = _CANONICAL.sub("", text)  # names the published address; not a request
             offending += [(path.name, m.group(3)) for m in _URL_IN_ATTRIBUTE.finditer(text) if m.group(1) != "a"]
         else:
             offending += [(path.name, host) for host in _URL_IN_CSS.findall(text)]
@@ -103,12 +217,13 @@ def test_no_request_to_another_host(built_site: BuiltSite) -> None:
 
 
 def test_top_level_config_lists_the_docfx_extensions() -> None:
-    config = yaml.load(BASE_CONFIG.read_text(encoding="utf-8"), Loader=yaml.Loader)
+    config = yaml.load(BASE_CONFIG.read_text(encoding="utf-8"), Loader=get_yaml_loader())
     extensions, _ = docfx.markdown_extensions("content", [])
     assert isinstance(config["markdown_extensions"], dict)
     assert [e for e in extensions if e not in config["markdown_extensions"]] == []
     assert config["theme"]["font"] is False
     assert "navigation.prune" in config["theme"]["features"]
+    assert config["site_url"].startswith("http") and "/questions/*.md" in config["not_in_nav"]
 
 
 def test_strict_build_fails_with_one_line_on_a_broken_link(bundled, tmp_path: Path) -> None:

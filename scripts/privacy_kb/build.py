@@ -1,7 +1,9 @@
-"""The whole build: collect → pages → MkDocs → entries JSON → Whoosh index, then one swap.
+"""The whole build: collect → stable ids → pages → MkDocs → entries JSON → Whoosh index →
+redirects and aliases, then one swap.
 
 Everything is written into a temporary folder beside the site; the previous site and its
-index are replaced only once the new ones are complete, so a failed build loses nothing.
+index are replaced only once the new ones are complete, so a failed build loses nothing. The
+registry of published URLs (registry.py) is likewise staged beside its file and replaced last.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import json
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +25,16 @@ from .model import ENTRIES_FORMAT_VERSION, FaqEntry
 from .pages import write_pages
 from .pipeline import collect, problem_key, unexpected_problems
 from .problems import BuildError, Problem
+from .redirects import read_redirect_map, upstream_redirects, write_redirects
+from .registry import (
+    Registry,
+    commit_registry,
+    keep_links,
+    load_registry,
+    stable_ids,
+    stage_registry,
+    with_ids,
+)
 from .site import render_site
 
 INDEX_FOLDER = ".privacy-kb/index"  # inside the site dir, so one swap replaces both
@@ -42,6 +54,10 @@ class BuildReport:
     coverage: list[ArticleCoverage]
     unexpected: list[Problem]
     seconds: dict[str, float] = field(default_factory=dict)
+    # The registry of published URLs after this build (None when built without one).
+    registry: Registry | None = None
+    kept_ids: dict[str, str] = field(default_factory=dict)  # natural id → recorded id
+    redirects: dict[str, str] = field(default_factory=dict)  # old page URL → target
 
 
 def build(
@@ -50,10 +66,22 @@ def build(
     *,
     strict: bool = False,
     known_problems_path: Path | None = None,
+    registry_path: Path | None = None,
+    redirect_maps: Iterable[Path] = (),
 ) -> BuildReport:
+    """Build the site of `source_root` into `site_dir`.
+
+    `registry_path`: the registry of published URLs to keep working and to add this build's URLs
+    to (created when missing); None builds without one. `redirect_maps`: Microsoft
+    `.openpublishing.redirection.json` files whose old article URLs get redirect pages.
+    """
     seconds: dict[str, float] = {}
     with _timed(seconds, "collect"):
         collected = collect(source_root, known_problems_path=known_problems_path)
+        redirections = [r for path in redirect_maps for r in read_redirect_map(Path(path))]
+        registry = load_registry(registry_path) if registry_path is not None else None
+        renames = stable_ids(collected, registry) if registry is not None else {}
+        collected = with_ids(collected, renames)
     unexpected = unexpected_problems(collected)
     if strict and unexpected:
         raise BuildError(
@@ -62,6 +90,8 @@ def build(
     coverage = coverage_of(collected)
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staged: Path | None = None
+    updated: Registry | None = None
     work = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
     try:
         new_site = work / "site"
@@ -73,10 +103,21 @@ def build(
             write_api(collected, coverage, new_site / "api")
         with _timed(seconds, "index"):
             write_index(collected.entries, collected.taxonomy, index_dir_for(new_site))
+        with _timed(seconds, "links"):
+            redirects = upstream_redirects(redirections, collected)
+            write_redirects(new_site, redirects)
+            if registry is not None and registry_path is not None:
+                updated = keep_links(collected, registry, renames, new_site, redirects)
+                staged = stage_registry(updated, registry_path)
         _swap(new_site, site_dir, work / "previous")
+        if staged is not None and registry_path is not None:
+            commit_registry(staged, registry_path)
+            staged = None
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return BuildReport(collected, coverage, unexpected, seconds)
+        if staged is not None:
+            staged.unlink(missing_ok=True)
+    return BuildReport(collected, coverage, unexpected, seconds, updated, renames, redirects)
 
 
 def entry_document(entry: FaqEntry) -> dict[str, Any]:

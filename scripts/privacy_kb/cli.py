@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from .problems import BuildError
+from .registry import REGISTRY_FILE
 
 DEFAULT_SOURCE = Path("content")
 DEFAULT_SITE = Path("site")
@@ -69,21 +70,70 @@ def main() -> None:
     help="Accepted upstream problems, one 'path:line: what' a line "
     "[default: <source>/known-problems.txt].",
 )
+@click.option(
+    "--registry",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Registry of published URLs: every URL it records must keep resolving (else the build "
+    "fails), and the build adds its new URLs to it. An explicit FILE is created if missing. "
+    f"[default: <source>/{REGISTRY_FILE} when that file exists; a source without one, such as "
+    "a read-only corpus, is built without a registry and nothing is written into it]",
+)
+@click.option(
+    "--no-registry",
+    is_flag=True,
+    help="Build without the registry of published URLs (neither read nor written).",
+)
+@click.option(
+    "--redirects",
+    "redirect_maps",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    multiple=True,
+    metavar="FILE",
+    help="Microsoft .openpublishing.redirection.json: moved articles keep their old "
+    "sources/<old-slug>/ URL as a redirect page (to our page, else to Learn). Repeatable.",
+)
 @_one_line_errors
-def build(source: Path, site_dir: Path, strict: bool, known_problems: Path | None) -> None:
+def build(
+    source: Path,
+    site_dir: Path,
+    strict: bool,
+    known_problems: Path | None,
+    registry: Path | None,
+    no_registry: bool,
+    redirect_maps: tuple[Path, ...],
+) -> None:
     """Parse the articles, extract entries, write the Whoosh index and the site.
 
     Example: privacy-kb build --source ../shared/corpus --site-dir /tmp/corpus-site --strict
     """
     from .build import build as run_build
 
-    report = run_build(source, site_dir, strict=strict, known_problems_path=known_problems)
+    if no_registry and registry is not None:
+        raise click.UsageError("--registry and --no-registry exclude each other")
+    registry_path = None if no_registry else registry or _default_registry(source)
+    report = run_build(
+        source,
+        site_dir,
+        strict=strict,
+        known_problems_path=known_problems,
+        registry_path=registry_path,
+        redirect_maps=redirect_maps,
+    )
     collected = report.collected
     click.echo(
         f"Built {site_dir}: {len(collected.documents)} article(s), "
         f"{len(collected.entries)} entries, "
         + ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in report.seconds.items())
     )
+    if report.registry is not None:
+        click.echo(
+            f"Registry {registry_path}: {len(report.registry.urls)} published URL(s) kept working; "
+            f"{len(report.kept_ids)} reworded entr{'y' if len(report.kept_ids) == 1 else 'ies'} "
+            "kept their id"
+        )
+    if report.redirects:
+        click.echo(f"Redirect pages: {len(report.redirects)} (upstream redirect maps)")
     for item in report.coverage:
         click.echo(f"  coverage {item.percent:5.1f}%  {item.sentences} sentences  {item.path}")
         for sentence in item.missing:
@@ -93,6 +143,12 @@ def build(source: Path, site_dir: Path, strict: bool, known_problems: Path | Non
         for problem in collected.problems:
             accepted = "" if problem in report.unexpected else "  [accepted upstream problem]"
             click.echo(f"  {problem}{accepted}")
+
+
+def _default_registry(source: Path) -> Path | None:
+    """`<source>/published-urls.json` when it exists: a source that has none is not written to."""
+    path = source / REGISTRY_FILE
+    return path if path.is_file() else None
 
 
 @main.command()

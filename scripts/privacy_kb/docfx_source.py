@@ -267,6 +267,10 @@ class DocfxSourcePreprocessor(Preprocessor):
     # -- lines -------------------------------------------------------------------------------
 
     def _line(self, state: _FileState, line: str, number: int, stack: tuple[str, ...]) -> list[str]:
+        if state.path == PAGE and not _BLOCK_INCLUDE.match(line):
+            # A generated page is ours, not DocFX: only its include lines are expanded. Text it
+            # quotes from an article (even `:::name` shown as text) stays as it is.
+            return [line]
         line = self._dedent(state, line)
         after_quote, state.after_quote = state.after_quote, bool(_QUOTE_LINE.match(line))
         if after_quote and state.fence is None and _LIST_ITEM.match(line):
@@ -355,9 +359,6 @@ class DocfxSourcePreprocessor(Preprocessor):
     # -- links -------------------------------------------------------------------------------
 
     def _tokenize_links(self, text: str, path: str, number: int) -> str:
-        if path == PAGE:  # the page's own links are the site's, checked by MkDocs
-            return text
-
         def token(match: re.Match[str]) -> str:
             target = match.group("target")
             bare = target[1:-1] if target.startswith("<") else target

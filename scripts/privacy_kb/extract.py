@@ -81,10 +81,11 @@ def extract_article(
     for draft, section in zip(drafts, sections):
         if section.heading.strip().casefold() in navigation or not draft.blocks:
             continue
-        section_types = _types_named(section.heading, article_types)
-        entries.append(_section_entry(document, section, draft, section_types, taxonomy))
+        named = _types_named(section.heading, article_types)
         # A section that names no deployment type speaks of all the article's types.
-        types = section_types or tuple(t.id for t in article_types) or ("",)
+        section_types = named or tuple(t.id for t in article_types)
+        entries.append(_section_entry(document, section, draft, section_types, taxonomy))
+        types = section_types or ("",)
         for index, block in enumerate(draft.blocks):
             for sentence in block.sentences:
                 if any(pattern.search(sentence.text) for pattern in meta):
@@ -93,7 +94,7 @@ def extract_article(
                 for facet_id in _facets_stated(sentence.text, taxonomy):
                     for type_id in types:
                         found = facts.setdefault((type_id, facet_id), [])
-                        found.extend(_Quote(s, b, section, bool(section_types)) for s, b in statement)
+                        found.extend(_Quote(s, b, section, bool(named)) for s, b in statement)
     entries.extend(_fact_entries(document, facts, taxonomy))
     return document, entries
 

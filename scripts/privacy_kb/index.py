@@ -5,7 +5,8 @@ question, the verbatim answer, the section heading, the deployment types with th
 aliases, the facets with their names and trigger words); a STORED `record` carries everything a
 search result shows, so answering a query never loads entries.json or the taxonomy.
 A small JSON sidecar (`INDEX_META_FILE`) keeps the vocabulary `search` needs before it queries:
-valid deployment type ids, their aliases (for query expansion) and the indexed sources.
+valid deployment type ids, their aliases (for query expansion) and the indexed sources with the
+deployment types each covers (for boosting the article a query names).
 """
 
 from __future__ import annotations
@@ -140,9 +141,15 @@ def entry_document(entry: FaqEntry, taxonomy: Taxonomy) -> dict[str, Any]:
         "deployment": deployment_text,
         "title": entry.source.title,
         "spelling": "\n".join(
-            (entry.question, *entry.aliases, entry.answer_text, entry.source.heading,
-             facet_text, deployment_text)
-        ),  # fmt: skip
+            (
+                entry.question,
+                *entry.aliases,
+                entry.answer_text,
+                entry.source.heading,
+                facet_text,
+                deployment_text,
+            )
+        ),
         "type_ids": " ".join(entry.deployment_types),
         "facet_ids": " ".join(entry.facets),
         "kind": entry.kind,
@@ -159,7 +166,8 @@ def index_meta(entries: Sequence[FaqEntry], taxonomy: Taxonomy) -> dict[str, Any
         sources.setdefault(
             entry.source.path,
             {"path": entry.source.path, "slug": source_slug(entry.source.path),
-             "title": entry.source.title},
+             "title": entry.source.title,
+             "types": [t.id for t in taxonomy.types_of_article(entry.source.path)]},
         )  # fmt: skip
     return {
         "format": INDEX_FORMAT_VERSION,

@@ -4,23 +4,30 @@ Pages (URL scheme is a contract, PRODUCT.md "Site"):
 
 | file | what |
 |---|---|
-| `index.md` | what this is, deployment-type cards, the privacy matrix (facets × types) |
-| `deployments/<type-id>.md` | a type's entries grouped by facet, then its source sections |
+| `index.md` | what this is, deployment-type cards, the privacy matrix (facets × types, grouped by article) |
+| `deployments/<type-id>.md` | a type's entries grouped by facet, each naming its article, then the source sections |
 | `questions.md` | every question grouped by facet; general entries are answered here |
+| `questions/<entry-id>.md` | one answer: its permanent, shareable URL with a link preview (not in the nav) |
 | `sources/<slug>.md` | an article, rendered by privacy_kb.docfx from a one-line include |
 
-Search shaping (Material's lunr runs in the browser): every entry is its own `<h3 id=entry-id>`
-section whose title is the question and whose body is the answer and its other wordings. An
-entry is indexed only on the page its permanent link points to; group headings, provenance
-lines, duplicates and the home page are marked `data-search-exclude`, so a result is an answer.
+Only deployment types that some entry speaks of get a card, a matrix column and a page.
+
+Search shaping (Material's lunr runs in the browser; measured with site_search_eval, see
+`SiteOptions`): every entry is one search target, its own page `/questions/<id>/`, whose title
+is the question and whose text is the answer, the names of its deployment types and its other
+wordings. Type pages, the questions page, the home page and the source pages (whose sections
+the section entries repeat) are `search.exclude`d, so a result is an answer, once; provenance
+and the other types' answers are `data-search-exclude`.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import posixpath
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from .collected import Collected
@@ -31,6 +38,7 @@ NOT_STATED = "not stated in the source"
 ALL_TYPES = "(all types)"
 CORPUS_REPOSITORY = "https://github.com/MicrosoftDocs/azure-ai-docs"
 LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
+PREVIEW_LIMIT = 200  # characters of a link preview's description (OpenGraph / Twitter)
 
 # Marks an element (and, on a heading, its whole section) as not indexed by Material's search.
 _NO_SEARCH = 'data-search-exclude="true"'
@@ -39,43 +47,120 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[A-Z0-9\"'“‘(\[*])
 _ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|vs|Inc|Ltd|Corp|No|approx)\.$")
 
 
-def write_pages(collected: Collected, docs_dir: Path) -> None:
+@dataclass(frozen=True)
+class SiteOptions:
+    """How entries are shaped for the site's search box (measured with site_search_eval)."""
+
+    # "type-page": an entry is found at its type-page anchor; "question-page": at /questions/<id>/.
+    search_target: str = "question-page"
+    # Index the entry's other wordings ("Also asked as") with its answer.
+    aliases_in_search: bool = True
+    # Index the names of the entry's deployment types ("Applies to: …") with its answer.
+    type_names_in_search: bool = True
+    # Index a type page's intro (summary, other names) as well as its title.
+    type_intro_in_search: bool = True
+    # Index the source articles' pages (their sections repeat the section entries).
+    sources_in_search: bool = False
+    # Answer pages only: the search boost of whole-section entries. Material's lunr does no
+    # length normalization (b=0) and makes every query word a prefix, so a long section that
+    # matches many common prefixes outranks the short statement that answers; the statement is
+    # quoted in its section too, so the section is second best. Measured on 96 questions:
+    # 1 → hit@1 0.51 / hit@3 0.77; 0.5 → 0.56 / 0.77; 0.25 → 0.60 / 0.76. (Damping every
+    # answer by its length instead was worse: 0.43 / 0.55.)
+    section_boost: float = 0.25
+
+
+def write_pages(collected: Collected, docs_dir: Path, options: SiteOptions = SiteOptions()) -> None:
     """Write every page of the site into `docs_dir` (deterministic: same input, same bytes)."""
-    pages = {"index.md": home_page(collected), "questions.md": questions_page(collected)}
-    for deployment_type in collected.taxonomy.deployment_types:
-        pages[f"deployments/{deployment_type.id}.md"] = deployment_page(collected, deployment_type)
+    site = SiteContent(collected, options)
+    pages = {"index.md": home_page(site), "questions.md": questions_page(site)}
+    for deployment_type in site.types:
+        pages[f"deployments/{deployment_type.id}.md"] = deployment_page(site, deployment_type)
+    for entry in collected.entries:
+        pages[question_page_path(entry)] = question_page(site, entry)
     for document in collected.documents:
-        pages[f"sources/{document.slug}.md"] = source_page(document)
-    for relative, text in pages.items():
-        path = docs_dir / relative
+        pages[f"sources/{document.slug}.md"] = source_page(document, options)
+    for relative_path, text in pages.items():
+        path = docs_dir / relative_path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8", newline="\n")
+
+
+class SiteContent:
+    """The collected content as the pages see it: shown types, articles, scopes."""
+
+    def __init__(self, collected: Collected, options: SiteOptions) -> None:
+        self.collected = collected
+        self.options = options
+        self.taxonomy = collected.taxonomy
+        self.entries = collected.entries
+        named = {t for e in collected.entries for t in e.deployment_types}
+        self.types = tuple(t for t in collected.taxonomy.deployment_types if t.id in named)
+        self.documents = {d.path: d for d in collected.documents}
+
+    def document_of(self, entry: FaqEntry) -> SourceDocument | None:
+        return self.documents.get(entry.source.path)
+
+    def applies_to(self, entry: FaqEntry, type_id: str) -> bool:
+        """Named for the type, or a general statement of an article that covers the type (an
+        article that scopes no types covers them all)."""
+        if entry.deployment_types:
+            return type_id in entry.deployment_types
+        scope = self.taxonomy.types_of_article(entry.source.path)
+        return not scope or any(t.id == type_id for t in scope)
+
+    def general_for(self, type_id: str) -> list[FaqEntry]:
+        return [e for e in self.entries
+                if not e.deployment_types and e.kind == "fact" and self.applies_to(e, type_id)]
+
+    def article_groups(self) -> list[tuple[SourceDocument | None, list[DeploymentType]]]:
+        """The shown types grouped by the article that scopes them (taxonomy order), then any
+        type no article scopes."""
+        groups: list[tuple[SourceDocument | None, list[DeploymentType]]] = []
+        placed: set[str] = set()
+        for scope in self.taxonomy.articles:
+            types = [t for t in self.types if t.id in scope.types and t.id not in placed]
+            if types:
+                groups.append((self.documents.get(scope.path), types))
+                placed.update(t.id for t in types)
+        rest = [t for t in self.types if t.id not in placed]
+        if rest:
+            groups.append((None, rest))
+        return groups
+
+    def articles_for(self, type_id: str) -> list[SourceDocument]:
+        """The articles whose entries a type's page shows, in site order."""
+        paths = {e.source.path for e in self.entries if self.applies_to(e, type_id)}
+        return [d for d in self.collected.documents if d.path in paths]
 
 
 # --- the home page -------------------------------------------------------------------------
 
 
-def home_page(collected: Collected) -> str:
+def home_page(site: SiteContent) -> str:
     sources = ", ".join(
-        f"[{escape(d.title)}](sources/{d.slug}.md) ({escape(d.ms_date)})" for d in collected.documents
+        f"[{escape(d.title)}](sources/{d.slug}.md) ({escape(d.ms_date)})"
+        for d in site.collected.documents
     )
     parts = [
         front_matter("What happens to your data", "Privacy of models in Microsoft Foundry, "
-                     "per deployment type, quoted from Microsoft Learn.", search_exclude=True),
+                     "per deployment type, quoted from Microsoft Learn.", search_exclude=True,
+                     hide=("navigation", "toc")),
         "# What happens to your data\n",
-        "Answers to the privacy questions people ask before deploying a model from the Microsoft "
+        ("Answers to the privacy questions people ask before deploying a model from the Microsoft "
         "Foundry model catalog: what data is processed, who hosts it, whether it is used for "
         "training or shared, where it is processed and stored. Every answer is the source's own "
         "sentences, with the article, section, date and a link to the live page on Microsoft "
         f"Learn. Sources: {sources}. Browse [all questions](questions.md) or use the search "
-        "box.\n",
+        "box.\n"),
         "## Deployment types\n",
-        type_cards(collected.taxonomy.deployment_types),
+        type_cards(site.types),
         "## Privacy matrix\n",
-        f"Each cell is the first sentence the source states for that deployment type, linked to "
-        f"the full answer; *{ALL_TYPES}* marks a statement that applies to every deployment "
-        "type.\n",
-        privacy_matrix(collected),
+        ("Each cell is the first sentence the source states for that deployment type, linked to "
+        "the full answer; the columns are grouped by the article that describes them. "
+        f"*{ALL_TYPES}* marks a statement its article makes for every deployment type it "
+        "covers. Scroll sideways to see every column.\n"),
+        privacy_matrix(site),
     ]
     return "\n".join(parts)
 
@@ -93,72 +178,158 @@ def type_cards(types: Iterable[DeploymentType]) -> str:
     return '<div class="grid cards" markdown>\n\n' + "\n".join(cards) + "\n</div>\n"
 
 
-def privacy_matrix(collected: Collected) -> str:
-    """Facets that have a statement × the deployment types; cells quote, never paraphrase."""
-    types = collected.taxonomy.deployment_types
-    header = "| Question | " + " | ".join(escape(display_name(t)) for t in types) + " |"
-    rows = [header, "|" + "---|" * (len(types) + 1)]
-    for facet in collected.taxonomy.facets:
-        cells = [matrix_cell(collected.entries, t.id, facet.id) for t in types]
-        if all(cell == NOT_STATED for cell in cells):
+def privacy_matrix(site: SiteContent) -> str:
+    """Facets that have a statement × the shown deployment types, under one header cell per
+    article; cells quote, never paraphrase. Raw HTML: Markdown tables have no column groups."""
+    groups = site.article_groups()
+    columns = _with_group_starts(groups)
+    group_row = ['<th scope="col" rowspan="2" class="kb-matrix-corner">Question</th>']
+    for document, group in groups:
+        label = html.escape(document.title if document else "Other sources")
+        if document is not None:
+            label = f'<a href="sources/{document.slug}/">{label}</a>'
+        group_row.append(
+            f'<th scope="colgroup" colspan="{len(group)}" class="kb-group-start">{label}</th>'
+        )
+    type_row = [
+        f'<th scope="col"{_group_class(starts)}><a href="deployments/{t.id}/">'
+        f"{html.escape(display_name(t))}</a></th>"
+        for t, starts in columns
+    ]
+    rows = []
+    for facet in site.taxonomy.facets:
+        cells = [(matrix_cell(site, t.id, facet.id), starts) for t, starts in columns]
+        if all(cell == NOT_STATED for cell, _ in cells):
             continue
-        rows.append(f"| {escape(facet.name)} | " + " | ".join(cells) + " |")
-    return '<div class="kb-matrix" markdown>\n\n' + "\n".join(rows) + "\n\n</div>\n"
+        tds = "".join(f"<td{_group_class(starts)}>{_shown(cell)}</td>" for cell, starts in cells)
+        rows.append(
+            f'<tr data-kb-facet="{facet.id}"><th scope="row">{html.escape(facet.name)}</th>{tds}</tr>'
+        )
+    return (
+        f'<div class="kb-matrix" {_NO_SEARCH} tabindex="0" role="region" '
+        'aria-label="Privacy matrix (scrolls sideways)">\n'
+        '<table class="kb-matrix-table">\n'
+        f'<thead><tr>{"".join(group_row)}</tr>\n<tr>{"".join(type_row)}</tr></thead>\n'
+        "<tbody>\n" + "\n".join(rows) + "\n</tbody></table>\n</div>\n"
+    )
 
 
-def matrix_cell(entries: Iterable[FaqEntry], type_id: str, facet_id: str) -> str:
-    entries = [e for e in entries if e.kind == "fact" and facet_id in e.facets]
-    specific = next((e for e in entries if type_id in e.deployment_types), None)
+def _group_class(starts: bool) -> str:
+    return ' class="kb-group-start"' if starts else ""
+
+
+def _shown(cell: str) -> str:
+    return f'<span class="kb-not-stated">{NOT_STATED}</span>' if cell == NOT_STATED else cell
+
+
+def _with_group_starts(
+    groups: list[tuple[SourceDocument | None, list[DeploymentType]]]
+) -> list[tuple[DeploymentType, bool]]:
+    return [(t, i == 0) for _, group in groups for i, t in enumerate(group)]
+
+
+def matrix_cell(site: SiteContent, type_id: str, facet_id: str, from_url: str = "") -> str:
+    """One cell as HTML: the first sentence of the type's answer (or of a general statement of
+    an article that covers the type), linked to the full answer; else NOT_STATED."""
+    entry, general = answer_for(site, type_id, facet_id)
+    if entry is None:
+        return NOT_STATED
+    href = html.escape(relative_url(entry_url(entry), from_url))
+    text = html.escape(first_sentence(entry.answer_text))
+    mark = f" <em>{ALL_TYPES}</em>" if general else ""
+    return f'<a href="{href}">{text}</a>{mark}'
+
+
+def answer_for(site: SiteContent, type_id: str, facet_id: str) -> tuple[FaqEntry | None, bool]:
+    """The fact entry answering a facet for a type, and whether it is a general statement."""
+    facts = [e for e in site.entries if e.kind == "fact" and facet_id in e.facets]
+    specific = next((e for e in facts if type_id in e.deployment_types), None)
     if specific is not None:
-        return f"[{escape(first_sentence(specific.answer_text))}]({markdown_link(specific, '')})"
-    general = next((e for e in entries if not e.deployment_types), None)
-    if general is not None:
-        link = markdown_link(general, "")
-        return f"[{escape(first_sentence(general.answer_text))}]({link}) *{ALL_TYPES}*"
-    return NOT_STATED
+        return specific, False
+    general = next((e for e in facts if not e.deployment_types and site.applies_to(e, type_id)), None)
+    return general, general is not None
 
 
 def first_sentence(text: str) -> str:
     """The first sentence of a plain-text answer, verbatim."""
+    return sentences(text)[0]
+
+
+def sentences(text: str) -> list[str]:
+    """A plain-text answer cut into its sentences, verbatim (abbreviations do not end one)."""
     text = " ".join(text.split())
+    result, start = [], 0
     for match in _SENTENCE_END.finditer(text):
         if not _ABBREVIATION.search(text[: match.start()]):
-            return text[: match.start()].rstrip()
-    return text
+            result.append(text[start: match.start()].rstrip())
+            start = match.end()
+    result.append(text[start:])
+    return [s for s in result if s] or [text]
+
+
+def preview_text(text: str, limit: int = PREVIEW_LIMIT) -> str:
+    """A link preview's description: the whole first sentences that fit in `limit` characters,
+    or the first sentence alone when it is longer; never cut mid-sentence."""
+    parts = sentences(text)
+    preview = parts[0]
+    for sentence in parts[1:]:
+        if len(preview) + 1 + len(sentence) > limit:
+            break
+        preview += " " + sentence
+    return preview
 
 
 # --- deployment-type pages -----------------------------------------------------------------
 
 
-def deployment_page(collected: Collected, deployment_type: DeploymentType) -> str:
+def deployment_page(site: SiteContent, deployment_type: DeploymentType) -> str:
     page = f"deployments/{deployment_type.id}.md"
-    mine = [e for e in collected.entries if deployment_type.id in e.deployment_types]
+    mine = [e for e in site.entries if deployment_type.id in e.deployment_types]
     answers = [e for e in mine if e.kind != "section"]
-    general = [e for e in collected.entries if not e.deployment_types and e.kind == "fact"]
+    general = site.general_for(deployment_type.id)
     parts = [
-        front_matter(display_name(deployment_type), deployment_type.summary),
+        front_matter(display_name(deployment_type), deployment_type.summary,
+                     search_exclude=site.options.search_target != "type-page"),
         f"# {escape(display_name(deployment_type))}\n",
     ]
+    intro = []
     if deployment_type.summary:
-        parts.append(f"{escape(deployment_type.summary)}\n")
+        intro.append(f"{escape(deployment_type.summary)}\n")
     if deployment_type.aliases:
-        parts.append(f"*Also called:* {escape(', '.join(deployment_type.aliases))}.\n")
-    if not mine:
-        parts.append(f"The sources say nothing specific to {escape(deployment_type.name)}.\n")
-    for facet, group in grouped_by_facet(collected.taxonomy.facets, answers):
+        intro.append(f"*Also called:* {escape(', '.join(deployment_type.aliases))}.\n")
+    if site.options.type_intro_in_search:
+        parts.extend(intro)
+    else:
+        parts.append(f'<div class="kb-type-intro" {_NO_SEARCH} markdown>\n\n'
+                     + "\n".join(intro) + "\n</div>\n")
+    parts.append(articles_intro(site, deployment_type, page))
+    for facet, group in grouped_by_facet(site.taxonomy.facets, answers):
         parts.append(group_heading(facet.name, f"facet-{facet.id}"))
-        parts.extend(entry_block(collected, e, page, deployment_type) for e in group)
+        parts.extend(entry_block(site, e, page) for e in group)
     if general:
-        parts.append(group_heading("Applies to all deployment types", "all-types"))
-        parts.append("Statements the sources make without naming a deployment type; their "
-                     "permanent links are on the [questions page](../questions.md).\n")
-        parts.extend(entry_block(collected, e, page, deployment_type) for e in general)
-    sections = source_sections_for(collected, mine)
+        parts.append(group_heading("Applies to all deployment types of its article", "all-types"))
+        parts.append("Statements an article makes without naming one of its deployment types; "
+                     "their permanent links are on the [questions page](../questions.md).\n")
+        parts.extend(entry_block(site, e, page) for e in general)
+    sections = source_sections_for(site.collected, mine)
     if sections:
         parts.append(group_heading("Source sections", "source-sections"))
         parts.append("The full sections of the sources these answers come from.\n")
-        parts.extend(entry_block(collected, e, page, deployment_type) for e in sections)
+        parts.extend(entry_block(site, e, page) for e in sections)
     return "\n".join(parts)
+
+
+def articles_intro(site: SiteContent, deployment_type: DeploymentType, page: str) -> str:
+    documents = site.articles_for(deployment_type.id)
+    items = "\n".join(
+        f"- [{escape(d.title)}]({relative(f'sources/{d.slug}.md', page)}), ms.date "
+        f"{escape(d.ms_date)}" + (f" — [live on Microsoft Learn]({d.learn_url})" if d.learn_url else "")
+        for d in documents
+    )
+    noun = "this article" if len(documents) == 1 else f"these {len(documents)} articles"
+    return (f'<div class="kb-articles" {_NO_SEARCH} markdown>\n\n'
+            f"The answers on this page are quoted from {noun}; each answer names its own:\n\n"
+            f"{items}\n\n</div>\n")
 
 
 def source_sections_for(collected: Collected, entries: list[FaqEntry]) -> list[FaqEntry]:
@@ -187,16 +358,17 @@ def grouped_by_facet(
 # --- the questions page --------------------------------------------------------------------
 
 
-def questions_page(collected: Collected) -> str:
+def questions_page(site: SiteContent) -> str:
     page = "questions.md"
     parts = [
-        front_matter("All questions", "Every question the sources answer, grouped by topic."),
+        front_matter("All questions", "Every question the sources answer, grouped by topic.",
+                     search_exclude=site.options.search_target != "type-page"),
         "# All questions\n",
-        "Every question the sources answer, grouped by topic. Questions about one deployment "
-        "type link to that type's page; the others are answered here.\n",
+        ("Every question the sources answer, grouped by topic. Questions about one deployment "
+        "type link to that type's page; the others are answered here.\n"),
     ]
-    groups = grouped_by_facet(collected.taxonomy.facets, list(collected.entries))
-    facetless = [e for e in collected.entries if not e.facets]
+    groups = grouped_by_facet(site.taxonomy.facets, list(site.entries))
+    facetless = [e for e in site.entries if not e.facets]
     for title, anchor, group in [
         *((f.name, f"facet-{f.id}", g) for f, g in groups),
         *([("Other questions", "other-questions", facetless)] if facetless else []),
@@ -204,28 +376,97 @@ def questions_page(collected: Collected) -> str:
         parts.append(group_heading(title, anchor))
         elsewhere = [e for e in group if page_of(e) != page]
         if elsewhere:
-            parts.append(question_links(elsewhere, page, collected))
-        parts.extend(entry_block(collected, e, page, None) for e in group if page_of(e) == page)
+            parts.append(question_links(site, elsewhere, page))
+        parts.extend(entry_block(site, e, page) for e in group if page_of(e) == page)
     return "\n".join(parts)
 
 
-def question_links(entries: list[FaqEntry], page: str, collected: Collected) -> str:
+def question_links(site: SiteContent, entries: list[FaqEntry], page: str) -> str:
     items = []
     for entry in entries:
         names = ", ".join(
-            display_name(collected.taxonomy.deployment_type(t)) for t in entry.deployment_types
+            display_name(site.taxonomy.deployment_type(t)) for t in entry.deployment_types
         )
         items.append(f"- [{escape(entry.question)}]({markdown_link(entry, page)}) — {escape(names)}")
     return f'<div class="kb-question-links" {_NO_SEARCH} markdown>\n\n' + "\n".join(items) + "\n\n</div>\n"
 
 
+# --- one page per answer -------------------------------------------------------------------
+
+
+def question_page_path(entry: FaqEntry) -> str:
+    return f"questions/{entry.id}.md"
+
+
+def question_page(site: SiteContent, entry: FaqEntry) -> str:
+    """An answer's own short page: the question, the verbatim answer, its provenance, and what
+    the other deployment types' answers to the same facet are. Its front matter carries the
+    link preview (see site_overrides/main.html)."""
+    page = question_page_path(entry)
+    indexed = site.options.search_target == "question-page"
+    types = [site.taxonomy.deployment_type(t) for t in entry.deployment_types]
+    applies = ", ".join(
+        f'<a href="{html.escape(relative_url(f"deployments/{t.id}/", url_of(page)))}">'
+        f"{html.escape(display_name(t))}</a>" for t in types
+    ) or "every deployment type its article covers"
+    also_called = ""
+    if site.options.type_names_in_search and types:
+        names = [alias for t in types for alias in t.aliases]
+        also_called = f' <span class="kb-also-called">(also called: {html.escape(", ".join(names))})</span>'
+    boost = search_boost(site.options, entry) if indexed else None
+    parts = [
+        front_matter(entry.question, preview_text(entry.answer_text), search_exclude=not indexed,
+                     search_boost=boost, extra={"kb_preview": True}),
+        f"# {escape(entry.question)}\n",
+        (f'<p class="kb-applies" data-kb-entry="{entry.id}" '
+         f'data-kb-types="{" ".join(entry.deployment_types)}">'
+         f"Applies to: {applies}{also_called}</p>\n"),
+        entry.answer_markdown.strip() + "\n",
+    ]
+    if indexed and site.options.aliases_in_search:
+        wordings = [a for a in entry.aliases if a != entry.question]
+        if wordings:
+            items = "\n".join(f"    - {escape(w)}" for w in wordings)
+            parts.append(f'??? question "Also asked as"\n\n{items}\n')
+    parts.append(provenance(site, entry, page, permalink_to_type_page=True))
+    if entry.facets:
+        parts.append(other_types_answers(site, entry, page))
+    return "\n".join(parts)
+
+
+def search_boost(options: SiteOptions, entry: FaqEntry) -> float | None:
+    """The `search.boost` of an answer's page (None: Material's default, 1)."""
+    boost = 1.0 if entry.kind == "fact" else options.section_boost
+    return None if boost == 1.0 else boost
+
+
+def other_types_answers(site: SiteContent, entry: FaqEntry, page: str) -> str:
+    facet = site.taxonomy.facet(entry.facets[0])
+    rows = []
+    for deployment_type in site.types:
+        if deployment_type.id in entry.deployment_types:
+            continue
+        cell = _shown(matrix_cell(site, deployment_type.id, facet.id, url_of(page)))
+        link = relative_url(f"deployments/{deployment_type.id}/", url_of(page))
+        rows.append(f'<tr><th scope="row"><a href="{html.escape(link)}">'
+                    f"{html.escape(display_name(deployment_type))}</a></th><td>{cell}</td></tr>")
+    return (
+        group_heading(f"{facet.name}: the other deployment types", "other-types")
+        + "\nWhat the sources say about this question for each other deployment type.\n\n"
+        + '<table class="kb-other-types"><thead><tr><th scope="col">Deployment type</th>'
+        '<th scope="col">Answer</th></tr></thead>\n<tbody>\n' + "\n".join(rows)
+        + "\n</tbody></table>\n"
+    )
+
+
 # --- source pages --------------------------------------------------------------------------
 
 
-def source_page(document: SourceDocument) -> str:
+def source_page(document: SourceDocument, options: SiteOptions = SiteOptions()) -> str:
     title = document.title.replace("[", "").replace("]", "") or document.slug
     return "\n".join([
-        front_matter(document.title or document.slug, document.description),
+        front_matter(document.title or document.slug, document.description,
+                     search_exclude=not options.sources_in_search),
         attribution_box(document),
         f"[!INCLUDE [{title}](~/{document.path})]\n",
     ])
@@ -248,56 +489,65 @@ def attribution_box(document: SourceDocument) -> str:
 # --- one entry -----------------------------------------------------------------------------
 
 
-def entry_block(
-    collected: Collected, entry: FaqEntry, page: str, deployment_type: DeploymentType | None
-) -> str:
+def entry_block(site: SiteContent, entry: FaqEntry, page: str) -> str:
     """An entry as its own section: the question as heading (anchor = entry id), the answer, its
-    other wordings, and a provenance line with the copy-link control. Indexed for search only on
-    the entry's own page."""
-    indexed = page_of(entry) == page
+    other wordings, and a provenance line naming the article, with the copy-link control.
+    Indexed for search only on the entry's own page (and only when type pages are the targets)."""
+    indexed = page_of(entry) == page and site.options.search_target == "type-page"
     attrs = f"#{entry.id}" + ("" if indexed else f" {_NO_SEARCH}")
     parts = [f"### {escape(entry.question)} {{ {attrs} }}\n", entry.answer_markdown.strip() + "\n"]
-    wordings = other_wordings(collected, entry, deployment_type)
+    wordings = other_wordings(site, entry)
     if wordings:
         items = "\n".join(f"    - {escape(w)}" for w in wordings)
         parts.append(f'??? question "Also asked as"\n\n{items}\n')
-    parts.append(provenance(collected, entry, page))
+    parts.append(provenance(site, entry, page))
     return "\n".join(parts)
 
 
-def other_wordings(
-    collected: Collected, entry: FaqEntry, deployment_type: DeploymentType | None
-) -> list[str]:
-    """The entry's aliases, plus the names of its deployment types: the words readers search by."""
-    wordings = [a for a in entry.aliases if a != entry.question]
-    for type_id in entry.deployment_types:
-        names = collected.taxonomy.deployment_type(type_id).terms
-        wordings.append("Applies to: " + ", ".join(names))
+def other_wordings(site: SiteContent, entry: FaqEntry) -> list[str]:
+    """The words readers search by, as SiteOptions chooses: the entry's aliases and the names of
+    its deployment types."""
+    wordings = []
+    if site.options.aliases_in_search:
+        wordings += [a for a in entry.aliases if a != entry.question]
+    if site.options.type_names_in_search:
+        for type_id in entry.deployment_types:
+            names = site.taxonomy.deployment_type(type_id).terms
+            wordings.append("Applies to: " + ", ".join(names))
     return wordings
 
 
-def provenance(collected: Collected, entry: FaqEntry, page: str) -> str:
+def provenance(site: SiteContent, entry: FaqEntry, page: str, *,
+               permalink_to_type_page: bool = False) -> str:
+    """From which article and section an answer comes (with its date and live Learn link), and
+    the copy-link control, which copies the absolute URL of the answer's own page."""
     source = entry.source
-    document = next((d for d in collected.documents if d.path == source.path), None)
+    document = site.document_of(entry)
     parts = []
     if document is not None:
         target = relative(f"sources/{document.slug}.md", page)
-        parts.append(f"[{escape(source.title)}]({target})")
+        parts.append(f"**[{escape(source.title)}]({target})**")
         parts.append(f"section [{escape(source.heading)}]({target}#{source.anchor})")
     else:
-        parts.append(escape(source.title or source.path))
+        parts.append(f"**{escape(source.title or source.path)}**")
     if source.ms_date:
         parts.append(f"ms.date {escape(source.ms_date)}")
     if source.learn_url:
         parts.append(f"[View on Microsoft Learn]({source.learn_url})")
+    if permalink_to_type_page:
+        parts.append(f"[In context on its deployment type's page]({markdown_link(entry, page)})")
+    else:
+        parts.append(f"[Answer's own page]({relative(question_page_path(entry), page)})")
+    permalink = relative_url(f"questions/{entry.id}/", url_of(page))
     button = (
         f'<button type="button" class="kb-copy-link" data-kb-anchor="{entry.id}" '
+        f'data-kb-permalink="{html.escape(permalink)}" '
         f'aria-label="Copy link to this answer">Copy link</button>'
         '<span class="kb-copy-status" role="status" aria-live="polite"></span>'
     )
     return (
         f'<div class="kb-provenance" {_NO_SEARCH} markdown>\n\n'
-        f"{button} Source: {' · '.join(parts)}\n\n</div>\n"
+        f"{button} From: {' · '.join(parts)}\n\n</div>\n"
     )
 
 
@@ -319,17 +569,47 @@ def relative(target: str, from_page: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(from_page) or ".")
 
 
+def url_of(page: str) -> str:
+    """The site-relative URL MkDocs gives a Markdown page (directory URLs): `a/b.md` → `a/b/`."""
+    stem = page.removesuffix(".md")
+    if stem == "index":
+        return ""
+    return stem.removesuffix("/index") + "/"
+
+
+def relative_url(target: str, from_url: str) -> str:
+    """A link in raw HTML (which MkDocs does not rewrite) from the page at `from_url`."""
+    path, _, anchor = target.partition("#")
+    link = posixpath.relpath(path or ".", from_url or ".")
+    link = "./" if link == "." else link + ("/" if path.endswith("/") else "")
+    return link + (f"#{anchor}" if anchor else "")
+
+
 def group_heading(title: str, anchor: str) -> str:
     # Group headings are navigation, not answers: out of search, so results are entries.
     return f"## {escape(title)} {{ #{anchor} {_NO_SEARCH} }}\n"
 
 
-def front_matter(title: str, description: str, *, search_exclude: bool = False) -> str:
+def front_matter(
+    title: str,
+    description: str,
+    *,
+    search_exclude: bool = False,
+    search_boost: float | None = None,
+    hide: tuple[str, ...] = (),
+    extra: dict[str, object] | None = None,
+) -> str:
     lines = ["---", f"title: {json.dumps(title, ensure_ascii=False)}"]
     if description:
         lines.append(f"description: {json.dumps(' '.join(description.split()), ensure_ascii=False)}")
     if search_exclude:
         lines += ["search:", "  exclude: true"]
+    elif search_boost is not None:
+        lines += ["search:", f"  boost: {search_boost}"]
+    if hide:
+        lines += ["hide:", *(f"  - {item}" for item in hide)]
+    for key, value in (extra or {}).items():
+        lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
     return "\n".join([*lines, "---", ""])
 
 

@@ -4,8 +4,14 @@ verbatim answers out (as objects, as the `--json` contract, or as text for a ter
 Ranking comes from the index, the analyzer and the taxonomy, never from known questions:
 - the query is parsed with OR grouping, so a question's extra words don't exclude answers;
 - each field has a weight (`index.FIELD_BOOSTS`), BM25F scores the rest;
-- a deployment type named in the query (by its taxonomy name or any alias, e.g. "MaaS") makes
-  entries of that type score higher, multiplicatively, so they rank first among comparable hits;
+- each query word scores by its best field plus a share of the others (`FIELD_TIEBREAK`), so a
+  common word found in five fields doesn't outweigh a rare one found in the answer;
+- long answers are fully length-normalised (`ANSWER_B`): an entry that merges a whole article's
+  statements on a facet must not win by containing every word;
+- a deployment type named in the query (by its taxonomy name or any alias, e.g. "MaaS"; a
+  wording the taxonomy gives several types, e.g. "Azure OpenAI", names them all) makes entries
+  of that type score higher, multiplicatively, so they rank first among comparable hits; the
+  other entries of the article whose taxonomy scope has that type score a little higher too;
 - a word found nowhere in the index is corrected to the nearest indexed word (typos).
 Any text is a valid query; only a missing index or an unknown filter value is an error.
 """
@@ -18,11 +24,11 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.qparser import MultifieldParser, OrGroup, plugins
+from whoosh.qparser import OrGroup, QueryParser, plugins, syntax
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
@@ -37,6 +43,18 @@ from .index import (
 MAX_QUERY_CHARS = 1000
 # How much more an entry of a deployment type the query names scores (multiplier).
 NAMED_TYPE_FACTOR = 1.6
+# How much more any other entry of an article that covers a named type scores: the article's
+# general sections ("Preventing abuse") speak of its types without naming them.
+NAMED_ARTICLE_FACTOR = 1.3
+# A query word scores by its best field, plus this share of its other fields' scores: a word
+# in the question, the facet and the heading is one word, not three matches.
+FIELD_TIEBREAK = 0.3
+# BM25: B is how much a long field is discounted (0: not at all, 1: fully by its length). Short
+# fields (question, heading) barely vary; answers run from one sentence to a whole article's
+# statements on a facet, and a long answer must not win by containing every word.
+BM25_B = 0.5
+BM25_K1 = 1.2
+ANSWER_B = 1.0
 # Typos are corrected only in words at least this long (short words have too many neighbours).
 FUZZY_MIN_LENGTH = 5
 _QUESTION_MARKS = re.compile(r"[?？¿]")
@@ -98,13 +116,15 @@ class SearchResult:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """The `--json` result object (PRODUCT.md), plus `source.title`."""
+        """The `--json` result object (PRODUCT.md), plus `source.title` and the deployment
+        types' display names: with several articles, a bot must say where an answer is from."""
         return {
             "id": self.id,
             "question": self.question,
             "answer": self.answer,
             "url": self.url,
             "deployment_types": list(self.deployment_types),
+            "deployment_type_names": list(self.deployment_type_names),
             "facets": list(self.facets),
             "score": self.score,
             "source": self.source.to_dict(),
@@ -142,17 +162,20 @@ class _TypeTerms:
 
 
 class _NamedTypeBM25F(BM25F):
-    """BM25F, with entries of the deployment types the query names scored higher."""
+    """BM25F, with entries of the deployment types (and articles) the query names scored
+    higher: each document gets the largest factor of the sets it is in."""
 
     use_final = True
 
-    def __init__(self, boosted_docnums: frozenset[int], factor: float) -> None:
-        super().__init__()
-        self._boosted = boosted_docnums
-        self._factor = factor
+    def __init__(self, boosts: Sequence[tuple[float, frozenset[int]]]) -> None:
+        super().__init__(B=BM25_B, K1=BM25_K1, answer_B=ANSWER_B)
+        self._boosts = sorted(boosts, key=lambda boost: -boost[0])
 
     def final(self, searcher: Any, docnum: int, score: float) -> float:
-        return score * self._factor if docnum in self._boosted else score
+        for factor, docnums in self._boosts:
+            if docnum in docnums:
+                return score * factor
+        return score
 
 
 @dataclass
@@ -164,7 +187,7 @@ class KnowledgeIndex:
     _reader: Any = field(init=False, repr=False)
     _meta: dict[str, Any] = field(init=False, repr=False)
     _types: tuple[_TypeTerms, ...] = field(init=False, repr=False)
-    _parser: MultifieldParser = field(init=False, repr=False)
+    _parser: QueryParser = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.index_dir = Path(self.index_dir)
@@ -190,7 +213,7 @@ class KnowledgeIndex:
         self._reader.close()
         self._ix.close()
 
-    def __enter__(self) -> KnowledgeIndex:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -207,22 +230,29 @@ class KnowledgeIndex:
 
     def named_types(self, query: str) -> tuple[str, ...]:
         """Deployment types the query names, by name or alias; longest wording wins, so
-        "fine-tuned model for serverless API" names the fine-tuned type only."""
+        "fine-tuned model for serverless API" names the fine-tuned type only. A wording the
+        taxonomy gives several types ("Azure OpenAI", "standard deployment") names them all."""
         tokens = self._tokens(query)
-        wordings = sorted(
-            ((phrase, t.id) for t in self._types for phrase in t.phrases),
-            key=lambda item: -len(item[0]),
-        )
-        found: list[str] = []
+        types_of: dict[tuple[str, ...], list[str]] = {}
+        for deployment_type in self._types:
+            for phrase in deployment_type.phrases:
+                types_of.setdefault(phrase, []).append(deployment_type.id)
+        found: set[str] = set()
         used = [False] * len(tokens)
-        for phrase, type_id in wordings:
+        for phrase in sorted(types_of, key=lambda phrase: (-len(phrase), phrase)):
             n = len(phrase)
             for start in range(len(tokens) - n + 1):
                 if tuple(tokens[start : start + n]) == phrase and not any(used[start : start + n]):
                     used[start : start + n] = [True] * n
-                    if type_id not in found:
-                        found.append(type_id)
-        return tuple(sorted(found, key=self.deployment_type_ids.index))
+                    found.update(types_of[phrase])
+        return tuple(type_id for type_id in self.deployment_type_ids if type_id in found)
+
+    def articles_covering(self, type_ids: Sequence[str]) -> tuple[str, ...]:
+        """Paths of the indexed articles whose taxonomy scope includes any of these types."""
+        return tuple(
+            source["path"] for source in self.sources
+            if set(source.get("types", ())) & set(type_ids)
+        )  # fmt: skip
 
     # -- searching -------------------------------------------------------------------------
     def search(
@@ -248,8 +278,10 @@ class KnowledgeIndex:
             notes.append("searched with corrected spelling: " + ", ".join(corrections))
         parsed = self._parse(text)
         named = self.named_types(text)
-        boosted = self._docnums_of_types(named)
-        weighting = _NamedTypeBM25F(boosted, NAMED_TYPE_FACTOR)
+        weighting = _NamedTypeBM25F(
+            [(NAMED_TYPE_FACTOR, self._docnums("type_ids", named)),
+             (NAMED_ARTICLE_FACTOR, self._docnums("source_path", self.articles_covering(named)))]
+        )  # fmt: skip
         searcher = Searcher(self._reader, weighting=weighting, closereader=False)
         hits = searcher.search(parsed, limit=max(1, limit), filter=filters)
         results = tuple(SearchResult.from_record(hit["record"], hit.score) for hit in hits)
@@ -262,7 +294,9 @@ class KnowledgeIndex:
         if deployment_type is not None:
             if deployment_type not in self.deployment_type_ids:
                 valid = ", ".join(self.deployment_type_ids)
-                raise SearchError(f"unknown deployment type {deployment_type!r}; valid ids: {valid}")
+                raise SearchError(
+                    f"unknown deployment type {deployment_type!r}; valid ids: {valid}"
+                )
             clauses.append(wq.Term("type_ids", deployment_type))
         if source is not None:
             match = [s for s in self.sources if source in (s["path"], s["slug"])]
@@ -281,10 +315,10 @@ class KnowledgeIndex:
         except Exception:  # noqa: BLE001 — whoosh's parser can fail in many ways on odd input
             parsed = None
         if parsed is None or parsed is wq.NullQuery or not list(parsed.terms(phrases=True)):
-            words = [token for token in self._tokens(text)]
             parsed = wq.Or(
-                [wq.Term(name, word, boost=boost) for word in words
-                 for name, boost in FIELD_BOOSTS.items()]
+                [_best_field_query([wq.Term(name, word, boost=boost)
+                                    for name, boost in FIELD_BOOSTS.items()])
+                 for word in self._tokens(text)]
             )  # fmt: skip
         return parsed
 
@@ -311,11 +345,12 @@ class KnowledgeIndex:
             changes.append(f"{text[token.startchar : token.endchar]} → {best}")
         return "".join(pieces) + text[end:], changes
 
-    def _docnums_of_types(self, type_ids: Sequence[str]) -> frozenset[int]:
+    def _docnums(self, fieldname: str, values: Sequence[str]) -> frozenset[int]:
+        """The documents whose `fieldname` holds any of `values`."""
         docnums: set[int] = set()
-        for type_id in type_ids:
-            docnums.update(self._reader.postings("type_ids", type_id).all_ids()
-                           if self._reader.doc_frequency("type_ids", type_id) else ())
+        for value in values:
+            if self._reader.doc_frequency(fieldname, value):
+                docnums.update(self._reader.postings(fieldname, value).all_ids())
         return frozenset(docnums)
 
     def _tokens(self, text: str) -> list[str]:
@@ -341,7 +376,9 @@ def search(
 
 # -- output for people -------------------------------------------------------------------------
 def format_results(response: SearchResponse, width: int = 88, answer_lines: int = 12) -> str:
-    """The results as numbered blocks: question, answer, where it applies and comes from."""
+    """The results as numbered blocks: the question, then the article it comes from and the
+    deployment types it applies to (with several articles, the first thing to check), the
+    answer, then the section, ms.date and links."""
     if not response.results:
         note = f" ({response.message})" if response.message else ""
         return f"No results for {response.query!r}{note}."
@@ -350,25 +387,19 @@ def format_results(response: SearchResponse, width: int = 88, answer_lines: int 
         blocks.append(f"Note: {response.message}.")
     indent = "    "
     for rank, result in enumerate(response.results, 1):
-        lines = textwrap.wrap(
-            f"{rank}. {result.question}", width=width, subsequent_indent=indent
-        )
+        lines = textwrap.wrap(f"{rank}. {result.question}", width=width, subsequent_indent=indent)
+        source = result.source
+        names = result.deployment_type_names or result.deployment_types
+        lines += _labelled("Article", f"{source.title} (ms.date {source.ms_date})", width)
+        lines += _labelled("Applies to", ", ".join(names) or "all deployment types", width)
         answer = textwrap.wrap(
             result.answer, width=width, initial_indent=indent, subsequent_indent=indent
         )
         if len(answer) > answer_lines:
             answer = [*answer[:answer_lines], f"{indent}[… more at the link below]"]
         lines.extend(answer)
-        names = result.deployment_type_names or result.deployment_types
-        lines.append(f"{indent}Applies to: {', '.join(names) if names else 'all deployment types'}")
-        source = result.source
-        where = f"{source.title} › {source.heading}" if source.heading else source.title
-        lines.extend(
-            textwrap.wrap(
-                f"Source: {where} (ms.date {source.ms_date})",
-                width=width, initial_indent=indent, subsequent_indent=indent + "  ",
-            )
-        )  # fmt: skip
+        if source.heading:
+            lines += _labelled("Section", source.heading, width)
         lines.append(f"{indent}Learn: {source.learn_url}")
         lines.append(f"{indent}Link: {result.url}")
         blocks.append("\n".join(lines))
@@ -376,6 +407,12 @@ def format_results(response: SearchResponse, width: int = 88, answer_lines: int 
 
 
 # -- helpers -----------------------------------------------------------------------------------
+def _labelled(label: str, value: str, width: int, indent: str = "    ") -> list[str]:
+    return textwrap.wrap(
+        f"{label}: {value}", width=width, initial_indent=indent, subsequent_indent=indent + "  "
+    )
+
+
 def _read_meta(index_dir: Path) -> dict[str, Any]:
     meta_path = index_dir / INDEX_META_FILE
     if not meta_path.is_file() or not whoosh_index.exists_in(str(index_dir)):
@@ -394,12 +431,27 @@ def _read_meta(index_dir: Path) -> dict[str, Any]:
     return meta
 
 
-def _make_parser(schema: Any) -> MultifieldParser:
-    """OR-grouped parser over the text fields. Field names (`x:`) and single quotes are plain
-    text here: readers type "note: ..." and "don't", not Whoosh syntax."""
-    parser = MultifieldParser(
-        list(FIELD_BOOSTS), schema, fieldboosts=FIELD_BOOSTS, group=OrGroup.factory(0.9)
-    )
+def _best_field_query(fields: Sequence[wq.Query], boost: float = 1.0) -> wq.Query:
+    """One query word across the fields: its best field's score plus a share of them all.
+    (Whoosh's `DisjunctionMax` keeps a `tiebreak` but scores the plain maximum.)"""
+    fields = list(fields)
+    if len(fields) == 1:
+        return fields[0]
+    return wq.Or([wq.DisjunctionMax(fields), wq.Or(fields, boost=FIELD_TIEBREAK)], boost=boost)
+
+
+class _BestFieldGroup(syntax.GroupNode):
+    """The parser node of one word searched in every field (see `_best_field_query`)."""
+
+    qclass = staticmethod(_best_field_query)
+
+
+def _make_parser(schema: Any) -> QueryParser:
+    """OR-grouped parser over the text fields, each word scored by its best field. Field names
+    (`x:`) and single quotes are plain text here: readers type "note: ..." and "don't", not
+    Whoosh syntax."""
+    parser = QueryParser(None, schema, group=OrGroup.factory(0.9))
+    parser.add_plugin(plugins.MultifieldPlugin(list(FIELD_BOOSTS), FIELD_BOOSTS, _BestFieldGroup))
     parser.remove_plugin_class(plugins.FieldsPlugin)
     parser.remove_plugin_class(plugins.SingleQuotePlugin)
     return parser

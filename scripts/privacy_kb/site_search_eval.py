@@ -125,7 +125,7 @@ def serve(site_dir: Path) -> Iterator[str]:
     """The built site over HTTP on 127.0.0.1 (an ephemeral port), in a thread."""
 
     class QuietHandler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
     handler = functools.partial(QuietHandler, directory=str(site_dir))
@@ -141,14 +141,16 @@ def serve(site_dir: Path) -> Iterator[str]:
 
 
 @contextmanager
-def chromium_page() -> Iterator[Any]:
-    """A headless Chromium page (Debian's chromium, no network beyond what the page asks)."""
+def chromium_page(permissions: tuple[str, ...] = ()) -> Iterator[Any]:
+    """A headless Chromium page (Debian's chromium, no network beyond what the page asks),
+    granted `permissions` (e.g. "clipboard-read") on every origin."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                          permissions=list(permissions))
             yield context.new_page()
         finally:
             browser.close()
@@ -190,9 +192,14 @@ def evaluate(site_dir: Path, questions: list[Question]) -> Report:
 
 
 def _is_right(question: Question, url: str, sections: _SectionReader) -> bool:
-    if question.deployment_type and "/deployments/" in url:
-        if f"/deployments/{question.deployment_type}/" not in url:
-            return False
+    """The section at `url` contains the answer, and is about the question's deployment type
+    when it has one (a type page's, or an answer page's `data-kb-types`; general entries pass)."""
+    if (question.deployment_type and "/deployments/" in url
+            and f"/deployments/{question.deployment_type}/" not in url):
+        return False
+    types = sections.types(url)
+    if question.deployment_type and types and question.deployment_type not in types:
+        return False
     text = " ".join(sections.text(url).split())
     return any(" ".join(answer.split()) in text for answer in question.answers)
 
@@ -203,8 +210,18 @@ class _SectionReader:
     def __init__(self, page: Any) -> None:
         self.page = page
         self.pages: dict[str, dict[str, str]] = {}
+        self.page_types: dict[str, list[str]] = {}
 
     def text(self, url: str) -> str:
+        location, anchor = self._load(url)
+        return self.pages[location].get(anchor, "")
+
+    def types(self, url: str) -> list[str]:
+        """The deployment types of an answer's own page (`/questions/<id>/`), else none."""
+        location, anchor = self._load(url)
+        return [] if anchor else self.page_types[location]
+
+    def _load(self, url: str) -> tuple[str, str]:
         location, _, anchor = url.partition("#")
         location = location.split("?", 1)[0]
         if location not in self.pages:
@@ -213,7 +230,10 @@ class _SectionReader:
                 "() => [...document.querySelectorAll('article.md-content__inner [id]')]"
                 ".map(e => e.id)")]
             self.pages[location] = {a: self.page.evaluate(_SECTION_TEXT, a) for a in anchors}
-        return self.pages[location].get(anchor, "")
+            self.page_types[location] = self.page.evaluate(
+                "() => (document.querySelector('article [data-kb-types]')?.dataset.kbTypes || '')"
+                ".split(' ').filter(Boolean)")
+        return location, anchor
 
 
 def main(argv: list[str] | None = None) -> int:

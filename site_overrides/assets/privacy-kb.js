@@ -1,14 +1,17 @@
 /* privacy-kb: the copy-link control of each answer.
- * A click (or Enter/Space, since it is a <button>) copies the absolute URL of the answer's
- * permanent anchor and says "Link copied" in a live region. One delegated listener, so it keeps
- * working across Material's instant navigation. */
+ * A click (or Enter/Space, since it is a <button>) copies the absolute URL of the answer's own
+ * page, /questions/<entry-id>/ (the permanent link with a link preview), resolved against the
+ * address the page is read at, and says "Link copied" in a live region. One delegated listener,
+ * so it keeps working across Material's instant navigation. */
 (function () {
   "use strict";
 
-  function anchorUrl(anchor) {
+  function permalink(button) {
+    var relative = button.getAttribute("data-kb-permalink");
+    if (relative) return new URL(relative, window.location.href).toString();
     var url = new URL(window.location.href);
     url.search = "";
-    url.hash = anchor;
+    url.hash = button.getAttribute("data-kb-anchor");
     return url.toString();
   }
 
@@ -45,7 +48,7 @@
     var button = event.target.closest && event.target.closest("button.kb-copy-link");
     if (!button) return;
     event.preventDefault();
-    var url = anchorUrl(button.getAttribute("data-kb-anchor"));
+    var url = permalink(button);
     button.setAttribute("data-kb-url", url);
     copy(url).then(
       function () { say(button, "Link copied"); },

@@ -1,0 +1,154 @@
+"""Links that never break, proven on the real revision in headless Chromium.
+
+The site is built from the bundled article as it stood on 2024-12-19 (shared/revisions) with a
+registry of published URLs, then rebuilt from today's content/ (5 articles; three of the old
+article's six `##` headings reworded) into the same site dir with the same registry. Every
+recorded URL is then opened in a browser and must land on the same entry or section.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import BUNDLED_ARTICLE, CONTENT, REVISIONS, ROOT
+from privacy_kb.build import build
+from privacy_kb.check import check_site
+from privacy_kb.collected import Collected
+from privacy_kb.model import FaqEntry
+from privacy_kb.registry import PublishedUrl, Registry, load_registry
+from privacy_kb.site_search_eval import chromium_page, serve
+
+REVISIONS_KNOWN = ROOT / "tests" / "revisions-known-problems.txt"
+
+# Where the browser landed: the element the fragment names, what it stands for (itself, or the
+# element right after an alias anchor), and whether both are in view below Material's header.
+_LANDING = """(fragment) => {
+  const header = document.querySelector('.md-header');
+  const headerBottom = header ? header.getBoundingClientRect().bottom : 0;
+  const canonical = document.querySelector('link[rel=canonical]');
+  const result = {path: location.pathname, canonical: canonical ? canonical.href : null,
+                  h1: (document.querySelector('.md-content h1') || {}).textContent || null};
+  if (!fragment) return result;
+  const element = document.getElementById(fragment);
+  if (!element) return {...result, present: false};
+  const alias = element.classList.contains('kb-alias');
+  const target = alias ? element.nextElementSibling : element;
+  const box = element.getBoundingClientRect();
+  const targetBox = target.getBoundingClientRect();
+  return {...result, present: true, alias, targetId: target.id,
+          targetText: target.textContent.replace(/\\s+/g, ' ').trim(),
+          inView: box.top >= 0 && box.top < window.innerHeight
+                  && targetBox.top >= headerBottom - 1 && targetBox.top < window.innerHeight};
+}"""
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    site: Path
+    before: Registry  # as recorded by the build of the old revision
+    after: Registry  # after the rebuild from content/
+    old: Collected
+    new: Collected
+
+
+@pytest.fixture(scope="module")
+def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> Rebuilt:
+    folder = tmp_path_factory.mktemp("permalinks")
+    site, registry = folder / "site", folder / "published-urls.json"
+    old = build(REVISIONS, site, registry_path=registry, known_problems_path=REVISIONS_KNOWN)
+    before = load_registry(registry)
+    new = build(CONTENT, site, registry_path=registry)
+    return Rebuilt(site, before, load_registry(registry), old.collected, new.collected)
+
+
+def renamed_anchors(rebuilt: Rebuilt) -> dict[str, str]:
+    """Old Learn anchor → new one, from the two revisions' sections (same sections, same order)."""
+    old = rebuilt.old.documents[0].sections
+    new = next(d for d in rebuilt.new.documents if d.path == BUNDLED_ARTICLE).sections
+    assert [s.level for s in old] == [s.level for s in new]
+    return {o.anchor: n.anchor for o, n in zip(old, new) if o.anchor != n.anchor}
+
+
+def test_the_rebuild_keeps_ids_and_records_new_urls(rebuilt: Rebuilt) -> None:
+    assert set(rebuilt.before.urls) <= set(rebuilt.after.urls)
+    new_ids = {e.id for e in rebuilt.new.entries}
+    assert {e.id for e in rebuilt.old.entries} <= new_ids  # no entry of the old site lost its id
+    renamed = renamed_anchors(rebuilt)
+    assert len(renamed) == 4  # the H1 and three `##` headings
+    for old_entry in rebuilt.old.entries:  # ... and each id still names the same entry
+        new_entry = next(e for e in rebuilt.new.entries if e.id == old_entry.id)
+        assert (new_entry.kind, new_entry.source.path, new_entry.deployment_types) == (
+            old_entry.kind, old_entry.source.path, old_entry.deployment_types)
+        assert new_entry.source.anchor == renamed.get(old_entry.source.anchor, old_entry.source.anchor)
+    assert check_site(rebuilt.site) == []
+
+
+def test_every_recorded_url_lands_on_the_same_entry(rebuilt: Rebuilt) -> None:
+    entries = {e.id: e for e in rebuilt.new.entries}
+    renamed = renamed_anchors(rebuilt)
+    records = sorted(rebuilt.after.urls)
+    failures: list[str] = []
+    with serve(rebuilt.site) as base, chromium_page() as page:
+        for record in records:
+            page.goto("about:blank")  # a fresh load each time, as from a wiki link, not a hash change
+            response = page.goto(base + record.url, wait_until="domcontentloaded")
+            if response is None or not response.ok:
+                failures.append(f"{record.url}: HTTP {response.status if response else '-'}")
+                continue
+            if record.fragment:
+                page.wait_for_function(
+                    "(id) => { const e = document.getElementById(id); if (!e) return true;"
+                    " const r = e.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }",
+                    arg=record.fragment, polling=50, timeout=5000)
+            landing = page.evaluate(_LANDING, record.fragment)
+            problem = _why_not_same(record, landing, entries, renamed)
+            if problem:
+                failures.append(f"{record.url}: {problem}")
+    checked = len(records)
+    print(f"\n{checked} recorded URLs opened in Chromium, {checked - len(failures)} landed right")
+    assert failures == []
+    assert checked == len(rebuilt.after.urls) > 300
+
+
+def _why_not_same(record: PublishedUrl, landing: dict[str, Any], entries: dict[str, FaqEntry],
+                  renamed: dict[str, str]) -> str | None:
+    if record.kind == "entry-page":
+        if not (landing["canonical"] or "").endswith(f"/questions/{record.id}/"):
+            return f"canonical {landing['canonical']}"
+        heading = (landing["h1"] or "").removesuffix("¶").strip()
+        return None if heading == entries[record.id].question else f"h1 {heading!r}"
+    if not record.fragment:
+        return None if landing["path"].endswith("/" + record.page) else f"at {landing['path']}"
+    if not landing.get("present"):
+        return "no element with that id"
+    if not landing["inView"]:
+        return "not in view"
+    if record.kind == "entry":
+        entry = entries[record.id]
+        if landing["targetId"] != record.id or not landing["targetText"].startswith(entry.question):
+            return f"landed on {landing['targetId']} {landing['targetText'][:60]!r}"
+    elif record.kind == "heading":
+        expected = renamed.get(record.id, record.id)
+        if landing["targetId"] != expected or landing["alias"] != (expected != record.id):
+            return f"landed on {landing['targetId']} (alias: {landing['alias']}), not {expected}"
+    return None
+
+
+def test_learn_anchors_old_and_new_land_on_the_section(rebuilt: Rebuilt) -> None:
+    renamed = renamed_anchors(rebuilt)
+    with serve(rebuilt.site) as base, chromium_page() as page:
+        for old_anchor, new_anchor in renamed.items():
+            for anchor in (old_anchor, new_anchor):
+                page.goto("about:blank")
+                page.goto(f"{base}sources/concept-data-privacy/#{anchor}")
+                page.wait_for_function(
+                    "(id) => { const r = document.getElementById(id).getBoundingClientRect();"
+                    " return r.top >= 0 && r.top < innerHeight; }", arg=anchor, polling=50)
+                landing = page.evaluate(_LANDING, anchor)
+                assert landing["inView"], anchor
+                assert landing["targetId"] == new_anchor, anchor
+                assert landing["alias"] == (anchor == old_anchor)
