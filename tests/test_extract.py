@@ -149,3 +149,15 @@ def test_entries_round_trip_through_json(bundled):
 
     for entry in bundled.entries:
         assert FaqEntry.from_dict(json.loads(json.dumps(entry.to_dict()))) == entry
+
+
+def test_the_short_answer_is_the_sentence_that_states_the_facet(bundled):
+    by_id = {e.id: e for e in bundled.entries}
+    storage = by_id["concept-data-privacy-managed-compute-storage-retention"]
+    assert storage.answer_text.startswith("Uploaded data.")  # the list item is quoted whole…
+    assert storage.short_answer == (  # …but its label alone answers nothing
+        "For models that support fine-tuning, customers can upload their data to a datastore "
+        "for fine-tuning."
+    )
+    for entry in bundled.entries:
+        assert entry.short_answer in entry.answer_text, entry.id

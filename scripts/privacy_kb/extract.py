@@ -47,6 +47,7 @@ class _Quote:
     block: Block
     section: Section
     specific: bool
+    states_facet: bool  # False for the context quoted with it (the rest of a list item, …)
 
 
 @dataclass
@@ -94,7 +95,9 @@ def extract_article(
                 for facet_id in _facets_stated(sentence.text, taxonomy):
                     for type_id in types:
                         found = facts.setdefault((type_id, facet_id), [])
-                        found.extend(_Quote(s, b, section, bool(named)) for s, b in statement)
+                        found.extend(
+                            _Quote(s, b, section, bool(named), s is sentence) for s, b in statement
+                        )
     entries.extend(_fact_entries(document, facts, taxonomy))
     return document, entries
 
@@ -294,6 +297,7 @@ def _section_entry(
         facets=tuple(facets),
         source=_source_ref(document, section),
         kind="question-heading" if is_question else "section",
+        short_answer=next((s.text for block in draft.blocks for s in block.sentences), ""),
         aliases=() if is_question else (section.heading.strip(),),
     )
 
@@ -326,6 +330,7 @@ def _fact_entries(
                 facets=(facet_id,),
                 source=_source_ref(document, quotes[0].section),
                 kind="fact",
+                short_answer=next(q.sentence.text for q in quotes if q.states_facet),
                 aliases=tuple(
                     facet.question.format(type=alias)
                     for alias in (deployment_type.aliases if deployment_type else ())

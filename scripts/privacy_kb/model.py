@@ -134,6 +134,8 @@ class FaqEntry:
     source: SourceRef
     kind: str  # "question-heading" | "section" | "fact"
     aliases: tuple[str, ...] = field(default=())
+    # The one sentence of the answer that states it best (for the matrix), verbatim.
+    short_answer: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -152,4 +154,5 @@ class FaqEntry:
             source=SourceRef(**data["source"]),
             kind=data["kind"],
             aliases=tuple(data.get("aliases", ())),
+            short_answer=data.get("short_answer", ""),
         )

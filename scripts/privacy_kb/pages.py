@@ -235,7 +235,7 @@ def matrix_cell(site: SiteContent, type_id: str, facet_id: str, from_url: str = 
     if entry is None:
         return NOT_STATED
     href = html.escape(relative_url(entry_url(entry), from_url))
-    text = html.escape(first_sentence(entry.answer_text))
+    text = html.escape(entry.short_answer or first_sentence(entry.answer_text))
     mark = f" <em>{ALL_TYPES}</em>" if general else ""
     return f'<a href="{href}">{text}</a>{mark}'
 
