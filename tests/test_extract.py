@@ -154,10 +154,29 @@ def test_entries_round_trip_through_json(bundled):
 def test_the_short_answer_is_the_sentence_that_states_the_facet(bundled):
     by_id = {e.id: e for e in bundled.entries}
     storage = by_id["concept-data-privacy-managed-compute-storage-retention"]
-    assert storage.answer_text.startswith("Uploaded data.")  # the list item is quoted whole…
-    assert storage.short_answer == (  # …but its label alone answers nothing
-        "For models that support fine-tuning, customers can upload their data to a datastore "
-        "for fine-tuning."
+    # The list item is quoted whole, after its lead-in; the short answer skips the item's label.
+    assert storage.answer_text == (
+        "When you deploy models in Foundry, the following types of data are processed to provide "
+        "the service: Uploaded data. For models that support fine-tuning, customers can upload "
+        "their data to a datastore for fine-tuning."
     )
-    for entry in bundled.entries:
-        assert entry.short_answer in entry.answer_text, entry.id
+    assert storage.short_answer == (
+        "When you deploy models in Foundry, the following types of data are processed to provide "
+        "the service: … For models that support fine-tuning, customers can upload their data to a "
+        "datastore for fine-tuning."
+    )
+    agents = by_id["agents-data-privacy-security-agent-service-training-use"]
+    assert agents.short_answer == (
+        "Your prompts (inputs) and completions (outputs) and your data: are NOT used to improve "
+        "OpenAI, Meta, Cohere, or Mistral models."
+    )
+    for entry in bundled.entries:  # verbatim pieces, in the answer's order
+        position = 0
+        for piece in entry.short_answer.split(" … "):
+            position = entry.answer_text.index(piece, position) + len(piece)
+
+
+def test_a_list_that_starts_under_a_paragraph_is_a_list(bundled):
+    by_id = {e.id: e for e in bundled.entries}
+    processed = by_id["openai-data-privacy-azure-direct-standard-data-processed"]
+    assert "\n- **Prompts and generated content**. When prompts" in processed.answer_markdown

@@ -79,7 +79,8 @@ def test_matrix_cells_quote_the_source_or_say_not_stated(built_site: BuiltSite) 
             if text == NOT_STATED:
                 continue
             quoted += 1
-            assert " ".join(text.split()) in answers, text
+            for piece in " ".join(text.split()).split(" … "):  # '…' marks words left out
+                assert piece in answers, text
     assert quoted >= len(types)
 
 

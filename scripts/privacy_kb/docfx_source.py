@@ -52,6 +52,9 @@ _TAB_GROUP_END = re.compile(r"^---\s*$")
 _DIV_LINE = re.compile(r"^(?P<prefix>[ \t]*>)[ \t]*\[!div\b[^\]]*\][ \t]*$", re.I)
 _QUOTE_LINE = re.compile(r"^[ \t]*>")
 _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\S")
+# Only a bullet or an ordered list starting at 1 interrupts a paragraph (CommonMark).
+_LIST_INTERRUPT = re.compile(r"^ {0,3}(?:[-*+]|1[.)])[ \t]+\S")
+_QUOTE_PREFIX = re.compile(r"^(?:[ \t]*>[ \t]?)*")
 _BANG_NAME = re.compile(r"\[!(?P<name>[A-Za-z][\w-]*)")
 _LINK_TARGET = re.compile(
     r"(?P<open>\]\([ \t]*)(?P<target><[^>\n]*>|(?:[^\s()<>]|\([^\s()]*\))*)"
@@ -189,6 +192,9 @@ class _FileState:
     stack: list[tuple[str, int, int]] = field(default_factory=list)  # (kind, node, dedent)
     tab_level: int = 0
     after_quote: bool = False  # the previous line was part of a blockquote
+    # What the previous line's text was ("paragraph", "list" or None after a blank line), to
+    # let a bullet list interrupt a paragraph as it does on Learn (CommonMark).
+    text_kind: str | None = None
 
 
 class DocfxSourcePreprocessor(Preprocessor):
@@ -281,6 +287,9 @@ class DocfxSourcePreprocessor(Preprocessor):
             if re.match(rf"^[ \t>]*{re.escape(state.fence[0])}{{{len(state.fence)},}}\s*$", line):
                 state.fence = None
             return [line]
+        interrupting = self._list_interrupting_paragraph(state, line)
+        if interrupting is not None:
+            return [interrupting, *self._line(state, line, number, stack)]
         if not state.in_comment:
             if fence := _FENCE_OPEN.match(line):
                 if not (fence.group("fence")[0] == "`" and "`" in fence.group("info")):
@@ -290,6 +299,26 @@ class DocfxSourcePreprocessor(Preprocessor):
             if handled is not None:
                 return handled
         return [self._inline(state, line, number, stack)]
+
+    @staticmethod
+    def _list_interrupting_paragraph(state: _FileState, line: str) -> str | None:
+        """The blank line (with the line's quote markers) that Python-Markdown needs before a
+        list starting right under a paragraph line, which CommonMark reads as a list; None if
+        no blank line is needed. Keeps `state.text_kind` up to date."""
+        quote = _QUOTE_PREFIX.match(line).group(0)
+        body = line[len(quote):]
+        previous = state.text_kind
+        if not body.strip():
+            state.text_kind = None
+        elif _LIST_INTERRUPT.match(body):
+            state.text_kind = "list"
+            if previous == "paragraph" and not state.in_comment:
+                state.text_kind = None  # the blank line we return comes first
+                return quote.rstrip()
+        elif previous != "list":  # text under a list item is its lazy continuation
+            plain = not body.startswith((" " * 4, "\t", "#", "|", "<", ":::", "[!"))
+            state.text_kind = "paragraph" if plain else None
+        return None
 
     def _dedent(self, state: _FileState, line: str) -> str:
         dedent = max((entry[2] for entry in state.stack), default=0)

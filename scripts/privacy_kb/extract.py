@@ -12,6 +12,7 @@ Answers are the article's own sentences, never reworded.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import xml.etree.ElementTree as etree
@@ -103,11 +104,12 @@ def extract_article(
 
 
 def _statement(blocks: list[Block], index: int, sentence: Sentence) -> list[tuple[Sentence, Block]]:
-    """A sentence with what it needs to be read alone: a list item is quoted whole, and a
-    lead-in ending in ':' brings the list that follows it."""
+    """A sentence with what it needs to be read alone: a list item is quoted whole, after the
+    lead-in (ending in ':') that introduces its list; a lead-in brings the whole list."""
     block = blocks[index]
     if block.list_item:
-        return [(s, block) for s in block.sentences]
+        lead_in = _lead_in(blocks, index)
+        return lead_in + [(s, block) for s in block.sentences]
     statement = [(sentence, block)]
     if sentence.text.endswith(":") and sentence is block.sentences[-1]:
         for following in blocks[index + 1 :]:
@@ -115,6 +117,39 @@ def _statement(blocks: list[Block], index: int, sentence: Sentence) -> list[tupl
                 break
             statement.extend((s, following) for s in following.sentences)
     return statement
+
+
+def _lead_in(blocks: list[Block], index: int) -> list[tuple[Sentence, Block]]:
+    """The sentence ending in ':' right before the list that holds blocks[index], if any."""
+    start = index
+    while start > 0 and blocks[start - 1].list_item:
+        start -= 1
+    if start == 0 or not blocks[start - 1].sentences[-1].text.endswith(":"):
+        return []
+    return [(blocks[start - 1].sentences[-1], blocks[start - 1])]
+
+
+def _short_answer(quotes: list[_Quote]) -> str:
+    """The first sentence that states the facet, read as on the page: a list item after its
+    lead-in (ending in ':'), a lead-in with the first item of its list that states the facet.
+    Words left out between the two are shown as '…'."""
+    best = next(quote for quote in quotes if quote.states_facet)
+    position = quotes.index(best)
+    if best.block.list_item:
+        lead_in = next(
+            (q for q in reversed(quotes[:position]) if not q.block.list_item), None
+        )
+        if lead_in is None or not lead_in.sentence.text.endswith(":"):
+            return best.sentence.text
+        gap = " " if quotes[position - 1] is lead_in else " … "
+        return lead_in.sentence.text + gap + best.sentence.text
+    following = quotes[position + 1 :]
+    items = [q for q in following if q.block.list_item]
+    if not best.sentence.text.endswith(":") or not items:
+        return best.sentence.text
+    item = next((q for q in items if q.states_facet), items[0])
+    gap = " " if following[0] is item else " … "
+    return best.sentence.text + gap + item.sentence.text
 
 
 # --- sections ------------------------------------------------------------------------------
@@ -311,8 +346,9 @@ def _fact_entries(
     for type_id, facet_id in sorted(
         facts, key=lambda key: (type_order.index(key[0]) if key[0] else -1, facet_order(key[1]))
     ):
-        # What the article says of this type in particular comes before what it says of all.
-        quotes = sorted(facts[(type_id, facet_id)], key=lambda quote: not quote.specific)
+        # What the article says of this type in particular comes before what it says of all;
+        # a sentence quoted twice (as a fact, and as context of another) counts once.
+        quotes = _first_of_each(sorted(facts[(type_id, facet_id)], key=lambda q: not q.specific))
         facet = taxonomy.facet(facet_id)
         deployment_type = taxonomy.deployment_type(type_id) if type_id else None
         markdown, text = _answer([(quote.sentence, quote.block) for quote in quotes])
@@ -330,7 +366,7 @@ def _fact_entries(
                 facets=(facet_id,),
                 source=_source_ref(document, quotes[0].section),
                 kind="fact",
-                short_answer=next(q.sentence.text for q in quotes if q.states_facet),
+                short_answer=_short_answer(quotes),
                 aliases=tuple(
                     facet.question.format(type=alias)
                     for alias in (deployment_type.aliases if deployment_type else ())
@@ -338,6 +374,18 @@ def _fact_entries(
             )
         )
     return entries
+
+
+def _first_of_each(quotes: list[_Quote]) -> list[_Quote]:
+    """Quotes without repeats of a sentence; a repeat that states the facet marks the first."""
+    kept: dict[tuple[int, Sentence], _Quote] = {}
+    for quote in quotes:
+        key = (id(quote.block), quote.sentence)
+        if key not in kept:
+            kept[key] = quote
+        elif quote.states_facet and not kept[key].states_facet:
+            kept[key] = dataclasses.replace(kept[key], states_facet=True)
+    return list(kept.values())
 
 
 def _facet_order(taxonomy: Taxonomy):
