@@ -414,7 +414,7 @@ def test_entry_url():
     assert entry_url(
         _entry("x-serverless-api-training-use", "q", "a", ["serverless-api", "y"])
     ) == ("deployments/serverless-api/#x-serverless-api-training-use")
-    assert entry_url(_entry("x-what-data", "q", "a")) == "questions/#x-what-data"
+    assert entry_url(_entry("x-what-data", "q", "a")) == "questions/x-what-data/"
 
 
 def test_query_latency_is_small(knowledge):

@@ -93,11 +93,11 @@ def make_schema() -> Schema:
 
 
 def entry_url(entry: FaqEntry) -> str:
-    """The site-relative permanent link of an entry: its first deployment type's page, else
-    the questions page, anchored at the entry id."""
+    """The site-relative permanent link of an entry: its first deployment type's page anchored
+    at the entry id, else the entry's own page (a long all-questions page would not scale)."""
     if entry.deployment_types:
         return f"deployments/{entry.deployment_types[0]}/#{entry.id}"
-    return f"questions/#{entry.id}"
+    return f"questions/{entry.id}/"
 
 
 def entry_record(entry: FaqEntry, taxonomy: Taxonomy) -> dict[str, Any]:

@@ -388,7 +388,8 @@ def question_links(site: SiteContent, entries: list[FaqEntry], page: str) -> str
             display_name(site.taxonomy.deployment_type(t)) for t in entry.deployment_types
         )
         items.append(f"- [{escape(entry.question)}]({markdown_link(entry, page)}) — {escape(names)}")
-    return f'<div class="kb-question-links" {_NO_SEARCH} markdown>\n\n' + "\n".join(items) + "\n\n</div>\n"
+    # A plain list: a `markdown` div around thousands of items is quadratic in Python-Markdown.
+    return "\n".join(items) + "\n"
 
 
 # --- one page per answer -------------------------------------------------------------------
@@ -561,8 +562,10 @@ def page_of(entry: FaqEntry) -> str:
 
 
 def markdown_link(entry: FaqEntry, from_page: str) -> str:
-    """A docs-relative link to an entry's permanent anchor, as MkDocs validates it."""
-    return f"{relative(page_of(entry), from_page)}#{entry.id}"
+    """A docs-relative link to an entry's permanent place (an anchor, or its own page), as
+    MkDocs validates it."""
+    fragment = entry_url(entry).partition("#")[2]
+    return relative(page_of(entry), from_page) + (f"#{fragment}" if fragment else "")
 
 
 def relative(target: str, from_page: str) -> str:
