@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: setup build serve test bench browser clean
+.PHONY: setup build serve test lint bench browser clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,10 @@ browser:
 	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
 	  || echo "note: $(CHROMIUM) missing; browser tests will be skipped"
 
-test: setup browser
+lint: setup
+	$(BIN)/ruff check scripts tests
+
+test: setup browser lint
 	$(BIN)/python -m pytest
 	$(BIN)/privacy-kb build --strict
 	$(BIN)/privacy-kb check

@@ -9,6 +9,8 @@ import pytest
 from privacy_kb.collected import Collected
 from privacy_kb.pipeline import collect
 
+pytest_plugins = ["site_fixtures"]  # the built-site fixtures shared by the site tests
+
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
 SHARED = ROOT.parent / "shared"

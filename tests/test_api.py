@@ -7,8 +7,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import CONTENT, ROOT
 
+from conftest import CONTENT, ROOT
 from privacy_kb.build import build
 
 SCHEMA = json.loads((ROOT / "schemas" / "entries.schema.json").read_text(encoding="utf-8"))

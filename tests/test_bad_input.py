@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import CONTENT
 
+from conftest import CONTENT
 from privacy_kb.cli import main
 
 ARTICLE = "articles/ai-foundry/how-to/concept-data-privacy.md"
@@ -64,7 +64,7 @@ def test_malformed_front_matter(source, previous_site):
 
 def test_non_utf8_file(source, previous_site):
     path = source / ARTICLE
-    data = path.read_bytes().replace("Microsoft Foundry portal?".encode(), b"Foundry \xe9t\xe9?")
+    data = path.read_bytes().replace(b"Microsoft Foundry portal?", b"Foundry \xe9t\xe9?")
     path.write_bytes(data)
     result = _build(source, previous_site)
     _assert_failed_cleanly(result, previous_site, f"{ARTICLE}:27:", "UTF-8")

@@ -8,10 +8,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS
 
-from privacy_kb.bench import ROWS, format_table, make_synthetic_corpus, run_bench
-from privacy_kb.bench import unresolved_includes
+from conftest import CORPUS
+from privacy_kb.bench import (
+    ROWS,
+    format_table,
+    make_synthetic_corpus,
+    run_bench,
+    unresolved_includes,
+)
 from privacy_kb.pipeline import collect
 from privacy_kb.sources import discover_articles
 

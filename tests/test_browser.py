@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from privacy_kb.index import entry_url
 from privacy_kb.site_search_eval import chromium_page, search, serve
-from site_fixtures import BuiltSite, built_site  # noqa: F401
+from site_fixtures import BuiltSite
 
 _FOCUSED_ID = "() => document.activeElement && document.activeElement.dataset.kbAnchor"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import BUNDLED_ARTICLE, CONTENT
 
+from conftest import BUNDLED_ARTICLE, CONTENT
 from privacy_kb.cli import main
 
 TRAINING_QUESTION = "Does Microsoft use my prompts to train models when I use a serverless API?"

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import CORPUS, REVISIONS, ROOT
 
+from conftest import CORPUS, REVISIONS, ROOT
 from privacy_kb.build import build
 from privacy_kb.cli import main
 from privacy_kb.pipeline import collect, problem_key, read_known_problems

@@ -6,7 +6,6 @@ import json
 import re
 
 from conftest import BUNDLED_ARTICLE, CONTENT
-
 from privacy_kb.build import entries_document
 from privacy_kb.coverage import coverage_of
 from privacy_kb.pipeline import collect

@@ -70,7 +70,7 @@ def renamed_anchors(rebuilt: Rebuilt) -> dict[str, str]:
     old = rebuilt.old.documents[0].sections
     new = next(d for d in rebuilt.new.documents if d.path == BUNDLED_ARTICLE).sections
     assert [s.level for s in old] == [s.level for s in new]
-    return {o.anchor: n.anchor for o, n in zip(old, new) if o.anchor != n.anchor}
+    return {o.anchor: n.anchor for o, n in zip(old, new, strict=True) if o.anchor != n.anchor}
 
 
 def test_the_rebuild_keeps_ids_and_records_new_urls(rebuilt: Rebuilt) -> None:

@@ -50,7 +50,7 @@ def test_reworded_sections_keep_their_recorded_ids(old_revision: Collected, bund
     assert len(old_sections) == len(new_sections)
     reworded = {
         f"concept-data-privacy-{new.anchor}": f"concept-data-privacy-{old.anchor}"
-        for old, new in zip(old_sections, new_sections)
+        for old, new in zip(old_sections, new_sections, strict=True)
         if old.anchor != new.anchor
     }
     assert renames == reworded and len(renames) == 4

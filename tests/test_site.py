@@ -18,7 +18,7 @@ from privacy_kb.index import entry_url
 from privacy_kb.pages import NOT_STATED, first_sentence, preview_text, write_pages
 from privacy_kb.problems import BuildError
 from privacy_kb.site import BASE_CONFIG, render_site
-from site_fixtures import BuiltSite, accepting_known, build_into, built_site  # noqa: F401
+from site_fixtures import BuiltSite, accepting_known, build_into
 
 # Hosts a built page may name other than in a plain link (<a href>): none.
 _URL_IN_ATTRIBUTE = re.compile(r"""<(\w+)[^>]*?\s(?:src|href|srcset|action|data)=["']?(https?:)?//([^/"' >]+)""")

@@ -291,10 +291,11 @@ class DocfxSourcePreprocessor(Preprocessor):
         if interrupting is not None:
             return [interrupting, *self._line(state, line, number, stack)]
         if not state.in_comment:
-            if fence := _FENCE_OPEN.match(line):
-                if not (fence.group("fence")[0] == "`" and "`" in fence.group("info")):
-                    state.fence = fence.group("fence")
-                    return [line]
+            fence = _FENCE_OPEN.match(line)
+            # A backtick fence whose info string has a backtick is not a fence (CommonMark).
+            if fence and not (fence.group("fence")[0] == "`" and "`" in fence.group("info")):
+                state.fence = fence.group("fence")
+                return [line]
             handled = self._block_construct(state, line, number, stack)
             if handled is not None:
                 return handled
@@ -338,9 +339,9 @@ class DocfxSourcePreprocessor(Preprocessor):
             return self._tab(state, tab, number)
         if state.tab_level and _TAB_GROUP_END.match(line):
             return self._close_until(state, "tabs")
-        if (heading := _HEADING.match(line)) and state.tab_level:
-            if len(heading.group(1)) < state.tab_level:
-                return self._close_until(state, "tabs") + [line]
+        heading = _HEADING.match(line)
+        if heading and state.tab_level and len(heading.group(1)) < state.tab_level:
+            return self._close_until(state, "tabs") + [line]
         if construct := _TRIPLE_COLON.match(line):
             return self._triple_colon(state, construct, number)
         return None
@@ -523,9 +524,7 @@ class DocfxSourcePreprocessor(Preprocessor):
 
 def _needs_resolving(target: str) -> bool:
     """Relative, root (`/azure/...`) and docset-root (`~/...`) targets; not URLs or anchors."""
-    if target.startswith(("#", "//")) or re.match(r"^[A-Za-z][\w+.-]*:", target):
-        return False
-    return True
+    return not (target.startswith(("#", "//")) or re.match(r"^[A-Za-z][\w+.-]*:", target))
 
 
 def _code_excerpt(text: str, snippet_id: str, line_range: str) -> str:

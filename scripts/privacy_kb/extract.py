@@ -80,7 +80,7 @@ def extract_article(
     meta = [re.compile(pattern) for pattern in taxonomy.meta_sentences]
     entries: list[FaqEntry] = []
     facts: dict[tuple[str, str], list[_Quote]] = {}
-    for draft, section in zip(drafts, sections):
+    for draft, section in zip(drafts, sections, strict=True):
         if section.heading.strip().casefold() in navigation or not draft.blocks:
             continue
         named = _types_named(section.heading, article_types)
@@ -241,7 +241,7 @@ def _term_pattern(term: str) -> str:
     return rf"(?<![\w-]){words}{ending}"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _term_matchers(terms: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
     """Per term: a plain substring that must occur, and the exact pattern. The taxonomy is
     small and the sentences many, so the cheap test runs first."""

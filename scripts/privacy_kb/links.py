@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from .learn import LEARN_ORIGIN, learn_anchor, learn_url_for_path, learn_url_for_root_link
+from .learn import LEARN_ORIGIN, learn_url_for_path, learn_url_for_root_link
 
 # Folders that say nothing about what an article is; dropped from our page slugs.
 _GENERIC_FOLDERS = {"how-to", "concepts", "responsible-ai"}

@@ -236,7 +236,7 @@ def similarity(first: str, second: str) -> float:
     b = [second[i:i + 4] for i in range(0, len(second), 4)]
     if not a or len(a) != len(b):
         return 0.0
-    return sum(x == y for x, y in zip(a, b)) / len(a)
+    return sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
 
 
 # --- stable ids ----------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
@@ -73,7 +73,7 @@ def newest_ms_date(collected: Collected) -> datetime | None:
             dates.append(datetime.strptime(document.ms_date, "%m/%d/%Y"))
         except ValueError:
             continue
-    return max(dates).replace(tzinfo=timezone.utc) if dates else None
+    return max(dates).replace(tzinfo=UTC) if dates else None
 
 
 @contextmanager
