@@ -33,6 +33,7 @@ from pathlib import Path
 from .collected import Collected
 from .index import entry_url
 from .model import DeploymentType, Facet, FaqEntry, SourceDocument
+from .sentences import split_text
 
 NOT_STATED = "not stated in the source"
 ALL_TYPES = "(all types)"
@@ -43,8 +44,6 @@ PREVIEW_LIMIT = 200  # characters of a link preview's description (OpenGraph / T
 # Marks an element (and, on a heading, its whole section) as not indexed by Material's search.
 _NO_SEARCH = 'data-search-exclude="true"'
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]>|{}#])")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[A-Z0-9\"'“‘(\[*])")
-_ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|vs|Inc|Ltd|Corp|No|approx)\.$")
 
 
 @dataclass(frozen=True)
@@ -256,15 +255,8 @@ def first_sentence(text: str) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    """A plain-text answer cut into its sentences, verbatim (abbreviations do not end one)."""
-    text = " ".join(text.split())
-    result, start = [], 0
-    for match in _SENTENCE_END.finditer(text):
-        if not _ABBREVIATION.search(text[: match.start()]):
-            result.append(text[start: match.start()].rstrip())
-            start = match.end()
-    result.append(text[start:])
-    return [s for s in result if s] or [text]
+    """A plain-text answer cut into its sentences, verbatim, by the extractor's rules."""
+    return split_text(" ".join(text.split())) or [text]
 
 
 def preview_text(text: str, limit: int = PREVIEW_LIMIT) -> str:
