@@ -75,3 +75,15 @@ def test_anything_beyond_the_accepted_problems_fails_strict(tmp_path):
     assert lenient.exit_code == 0, lenient.output
     page = (tmp_path / "site" / "sources" / "claude-models-data-privacy" / "index.html").read_text()
     assert "[!SPARKLE]" in page  # shown as text, never dropped
+
+
+def test_statements_of_unscoped_articles_fill_no_deployment_type(corpus):
+    from privacy_kb.pages import SiteContent, SiteOptions
+
+    site = SiteContent(corpus, SiteOptions())
+    scoped = {scope.path for scope in corpus.taxonomy.articles}
+    for deployment_type in site.types:
+        for entry in site.general_for(deployment_type.id):
+            assert entry.source.path in scoped, (deployment_type.id, entry.id)
+    face = [e for e in corpus.entries if "/face/" in e.source.path]
+    assert face and not any(site.applies_to(e, "serverless-api") for e in face)

@@ -101,12 +101,13 @@ class SiteContent:
         return self.documents.get(entry.source.path)
 
     def applies_to(self, entry: FaqEntry, type_id: str) -> bool:
-        """Named for the type, or a general statement of an article that covers the type (an
-        article that scopes no types covers them all)."""
+        """Named for the type, or a general statement of an article that covers the type. An
+        article the taxonomy scopes to no type (Face, Speech, …) speaks of none of them: its
+        statements must never fill another product's cell."""
         if entry.deployment_types:
             return type_id in entry.deployment_types
         scope = self.taxonomy.types_of_article(entry.source.path)
-        return not scope or any(t.id == type_id for t in scope)
+        return any(t.id == type_id for t in scope)
 
     def general_for(self, type_id: str) -> list[FaqEntry]:
         return [e for e in self.entries
