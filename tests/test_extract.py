@@ -179,3 +179,13 @@ def test_a_list_that_starts_under_a_paragraph_is_a_list(bundled):
     by_id = {e.id: e for e in bundled.entries}
     processed = by_id["openai-data-privacy-azure-direct-standard-data-processed"]
     assert "\n- **Prompts and generated content**. When prompts" in processed.answer_markdown
+
+
+def test_a_sentence_that_leans_on_the_one_before_is_quoted_with_it(bundled):
+    by_id = {e.id: e for e in bundled.entries}
+    claude = by_id["claude-models-data-privacy-claude-processor-role"].answer_text
+    assert (
+        "For Anthropic Claude Models, Microsoft provides and manages the API deployment "
+        "infrastructure and API endpoint. This data processing is pursuant to the Microsoft "
+        "Products and Services Data Protection Addendum (DPA)."
+    ) in claude

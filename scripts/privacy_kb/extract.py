@@ -78,6 +78,7 @@ def extract_article(
     navigation = {heading.casefold() for heading in taxonomy.navigation_headings}
     article_types = taxonomy.types_of_article(article.path)
     meta = [re.compile(pattern) for pattern in taxonomy.meta_sentences]
+    openers = tuple(taxonomy.context_openers)
     entries: list[FaqEntry] = []
     facts: dict[tuple[str, str], list[_Quote]] = {}
     for draft, section in zip(drafts, sections, strict=True):
@@ -92,7 +93,7 @@ def extract_article(
             for sentence in block.sentences:
                 if any(pattern.search(sentence.text) for pattern in meta):
                     continue
-                statement = _statement(draft.blocks, index, sentence)
+                statement = _statement(draft.blocks, index, sentence, openers)
                 for facet_id in _facets_stated(sentence.text, taxonomy):
                     for type_id in types:
                         found = facts.setdefault((type_id, facet_id), [])
@@ -103,20 +104,32 @@ def extract_article(
     return document, entries
 
 
-def _statement(blocks: list[Block], index: int, sentence: Sentence) -> list[tuple[Sentence, Block]]:
+def _statement(
+    blocks: list[Block], index: int, sentence: Sentence, openers: tuple[str, ...]
+) -> list[tuple[Sentence, Block]]:
     """A sentence with what it needs to be read alone: a list item is quoted whole, after the
-    lead-in (ending in ':') that introduces its list; a lead-in brings the whole list."""
+    lead-in (ending in ':') that introduces its list; a lead-in brings the whole list; a
+    sentence that leans on the one before it ("This…", "Also,…") brings that one."""
     block = blocks[index]
     if block.list_item:
         lead_in = _lead_in(blocks, index)
         return lead_in + [(s, block) for s in block.sentences]
-    statement = [(sentence, block)]
+    position = block.sentences.index(sentence)
+    start = position
+    while start > 0 and _leans_on_previous(block.sentences[start].text, openers):
+        start -= 1
+    statement = [(s, block) for s in block.sentences[start : position + 1]]
     if sentence.text.endswith(":") and sentence is block.sentences[-1]:
         for following in blocks[index + 1 :]:
             if not following.list_item:
                 break
             statement.extend((s, following) for s in following.sentences)
     return statement
+
+
+def _leans_on_previous(text: str, openers: tuple[str, ...]) -> bool:
+    first_word = text.split(maxsplit=1)[0] if text.strip() else ""
+    return first_word in openers
 
 
 def _lead_in(blocks: list[Block], index: int) -> list[tuple[Sentence, Block]]:

@@ -62,6 +62,9 @@ class Taxonomy:
     articles: tuple[ArticleScope, ...] = ()
     # Patterns of sentences that talk about the article, not about data ("To learn more…").
     meta_sentences: tuple[str, ...] = ()
+    # First words of a sentence that leans on the one before it ("This data processing…"):
+    # such a sentence is quoted with its predecessor.
+    context_openers: tuple[str, ...] = ()
 
     def types_of_article(self, path: str) -> tuple[DeploymentType, ...]:
         for scope in self.articles:

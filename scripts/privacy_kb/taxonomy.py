@@ -86,6 +86,7 @@ def _taxonomy_from(data: Any) -> Taxonomy:
         navigation_headings=tuple(str(h) for h in data.get("navigation_headings", ())),
         articles=articles,
         meta_sentences=meta_sentences,
+        context_openers=tuple(str(word) for word in data.get("context_openers", ())),
     )
 
 
