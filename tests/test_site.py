@@ -15,7 +15,7 @@ from mkdocs.utils.yaml import get_yaml_loader
 
 from privacy_kb import docfx
 from privacy_kb.index import entry_url
-from privacy_kb.pages import NOT_STATED, first_sentence, preview_text, write_pages
+from privacy_kb.pages import NOT_STATED, first_sentence, link_preview, preview_text, write_pages
 from privacy_kb.problems import BuildError
 from privacy_kb.site import BASE_CONFIG, render_site
 from site_fixtures import BuiltSite, accepting_known, build_into
@@ -143,7 +143,8 @@ def test_answer_pages_have_a_link_preview_and_stay_out_of_the_nav(built_site: Bu
         r'<meta (?:property|name)="((?:og|twitter):[a-z_]+)" content="([^"]*)">', text)}
     url = f"http://127.0.0.1:8000/questions/{entry.id}/"
     assert meta["og:title"] == meta["twitter:title"] == entry.question
-    assert meta["og:description"] == meta["twitter:description"] == preview_text(entry.answer_text)
+    assert meta["og:description"] == meta["twitter:description"] == link_preview(entry)
+    assert entry.short_answer.split(" … ")[0] in meta["og:description"]
     assert meta["og:description"].startswith("When you transact for Claude in Foundry")
     assert meta["og:url"] == url and f'<link rel="canonical" href="{url}">' in text
     assert meta["og:type"] == "article" and meta["twitter:card"] == "summary"

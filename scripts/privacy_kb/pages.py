@@ -260,6 +260,15 @@ def sentences(text: str) -> list[str]:
     return split_text(" ".join(text.split())) or [text]
 
 
+def link_preview(entry: FaqEntry) -> str:
+    """What a pasted link unfurls into: the answer from the sentence that states it best (a
+    context sentence quoted before it would make the preview miss the point)."""
+    if " … " in entry.short_answer:  # already the statement with its lead-in
+        return entry.short_answer
+    start = entry.answer_text.find(entry.short_answer) if entry.short_answer else -1
+    return preview_text(entry.answer_text[max(start, 0):])
+
+
 def preview_text(text: str, limit: int = PREVIEW_LIMIT) -> str:
     """A link preview's description: the whole first sentences that fit in `limit` characters,
     or the first sentence alone when it is longer; never cut mid-sentence."""
@@ -409,7 +418,7 @@ def question_page(site: SiteContent, entry: FaqEntry) -> str:
         also_called = f' <span class="kb-also-called">(also called: {html.escape(", ".join(names))})</span>'
     boost = search_boost(site.options, entry) if indexed else None
     parts = [
-        front_matter(entry.question, preview_text(entry.answer_text), search_exclude=not indexed,
+        front_matter(entry.question, link_preview(entry), search_exclude=not indexed,
                      search_boost=boost, extra={"kb_preview": True}),
         f"# {escape(entry.question)}\n",
         (f'<p class="kb-applies" data-kb-entry="{entry.id}" '
