@@ -53,9 +53,6 @@ class LinkResolver:
             if (learn_path := learn_path_of(path)) is not None
         }
 
-    def page_for(self, path: str) -> str | None:
-        return self._page_by_path.get(path)
-
     def resolve(self, target: str, from_path: str) -> ResolvedLink | None:
         """Resolve `target` as written in `from_path` (both relative to the source root).
 
