@@ -12,11 +12,11 @@ import markdown
 import yaml
 
 from . import docfx
+from .docfx_source import split_front_matter
 from .learn import learn_url_for_path
 from .links import source_slug
 from .problems import BuildError, Reporter
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(\r?\n|\Z)", re.DOTALL)
 _RAW_HTML_PLACEHOLDER = re.compile("\x02wzxhzdk:(\\d+)\x03")
 _TAG = re.compile(r"<[^>]*>")
 
@@ -79,14 +79,16 @@ def read_article(source_root: Path, path: str) -> ArticleFile:
 
 
 def parse_front_matter(text: str, path: str) -> tuple[dict[str, Any], int]:
-    """The YAML front matter and the line its body starts on; an article must have one."""
-    match = _FRONT_MATTER.match(text)
-    if match is None:
-        if text.startswith("---"):
+    """The YAML front matter and the line its body starts on. Found with the DocFX extension's
+    own rule, so the extractor's line numbers match what the extension strips."""
+    lines = text.splitlines()
+    body_index, raw_yaml = split_front_matter(lines)
+    if raw_yaml is None:
+        if lines and lines[0].strip() == "---":
             raise BuildError(f"{path}:1: front matter is not closed by a '---' line")
         return {}, 1
     try:
-        data = yaml.safe_load(match.group(1) or "") or {}
+        data = yaml.safe_load(raw_yaml) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark else 1  # +1 for 1-based, +1 for the opening '---'
@@ -94,7 +96,7 @@ def parse_front_matter(text: str, path: str) -> tuple[dict[str, Any], int]:
         raise BuildError(f"{path}:{line}: malformed front matter: {problem}") from None
     if not isinstance(data, dict):
         raise BuildError(f"{path}:2: front matter must be a YAML mapping of keys to values")
-    return data, text[: match.end()].count("\n") + 1
+    return data, body_index + 1
 
 
 class _TreeCapture(markdown.treeprocessors.Treeprocessor):
