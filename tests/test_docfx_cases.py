@@ -1,0 +1,68 @@
+"""DocFX's own test cases (tests/docfx_cases, MIT, dotnet/docfx) as golden tests.
+
+Each case's markdown is built as an article through the extension the site uses (a real
+`Markdown` with `privacy_kb.docfx.markdown_extensions()`), and its page is compared with the HTML
+DocFX's test expects on the same words and structure (tests/docfx_compare.py), not on markup.
+
+Which cases apply: the 210 that `cases.json` does not skip. Skipped are the features Learn
+articles do not use or that are not syntax (PlantUML, mathematics, chromeless forms, interactive
+code, custom block aggregators, non-default pipeline options, DocFX-internal front matter
+rendering, tests without expected HTML, and tests DocFX itself skips).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import markdown
+import pytest
+from docfx_compare import differences
+
+from privacy_kb.docfx import markdown_extensions
+
+CASES_DIR = Path(__file__).parent / "docfx_cases"
+INDEX = json.loads((CASES_DIR / "cases.json").read_text(encoding="utf-8"))
+APPLICABLE = [case for case in INDEX["cases"] if not case["skipped"]]
+
+# Cases we do not pass, with the reason (strict: a case that starts passing must leave the list).
+KNOWN_FAILURES: dict[str, str] = {}
+
+
+def build_case(case: dict, root: Path) -> tuple[str, list]:
+    """Our page for a case, built from a copy of its docset; and the problems reported."""
+    shutil.copytree(CASES_DIR / "cases" / case["id"], root, dirs_exist_ok=True)
+    article = root / case["source_path"]
+    article.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(root / "input.md", article)
+    (root / "expected.html").unlink()
+    extensions, configs = markdown_extensions(str(root), [case["source_path"]])
+    md = markdown.Markdown(extensions=extensions, extension_configs=configs)
+    html = md.convert(f"[!INCLUDE [case](~/{case['source_path']})]\n")
+    return html, list(md.docfx_problems)
+
+
+def expected_html(case: dict) -> str:
+    return (CASES_DIR / "cases" / case["id"] / "expected.html").read_text(encoding="utf-8")
+
+
+def _params() -> list:
+    params = []
+    for case in APPLICABLE:
+        marks = []
+        if case["id"] in KNOWN_FAILURES:
+            marks.append(pytest.mark.xfail(reason=KNOWN_FAILURES[case["id"]], strict=True))
+        params.append(pytest.param(case, id=case["id"], marks=marks))
+    return params
+
+
+@pytest.mark.parametrize("case", _params())
+def test_docfx_case(case: dict, tmp_path: Path) -> None:
+    html, _ = build_case(case, tmp_path / "docset")
+    assert differences(html, expected_html(case), set(case["ignore_words"])) == []
+
+
+def test_the_applicable_cases_are_the_issue_s_210() -> None:
+    assert len(APPLICABLE) == 210
+    assert len(KNOWN_FAILURES) <= len(APPLICABLE) * 5 // 100
