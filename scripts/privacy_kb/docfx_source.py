@@ -26,6 +26,8 @@ from typing import Any
 import yaml
 from markdown.preprocessors import Preprocessor
 
+from .docfx_code import LANGUAGE_BY_EXTENSION, CodeSnippet, line_ranges, parse_snippet_line, snippet_text
+
 PAGE = "(page)"  # the path reported for lines of the page itself, which is not a source file
 MAX_INCLUDE_DEPTH = 8
 ALERT_TYPES = frozenset({"NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"})
@@ -50,6 +52,7 @@ _TAB_HEADING = re.compile(
 _HEADING = re.compile(r"^(#{1,6})[ \t]")
 _TAB_GROUP_END = re.compile(r"^---\s*$")
 _DIV_LINE = re.compile(r"^(?P<prefix>[ \t]*>)[ \t]*\[!div\b[^\]]*\][ \t]*$", re.I)
+_BLOCK_BANG = re.compile(r"^(?P<prefix>[ \t]*(?:>[ \t]?)*)(?P<rest>\[!.*)$")
 _QUOTE_LINE = re.compile(r"^[ \t]*>")
 _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\S")
 # Only a bullet or an ordered list starting at 1 interrupts a paragraph (CommonMark).
@@ -335,6 +338,12 @@ class DocfxSourcePreprocessor(Preprocessor):
             return [self._inline(state, line, number, stack), div.group("prefix")]
         if include := _BLOCK_INCLUDE.match(line):
             return self._block_include(state, include, number, stack)
+        if "[!" in line and (bang := _BLOCK_BANG.match(line)):
+            snippet = parse_snippet_line(bang.group("rest"))
+            if snippet is not None:
+                prefix = bang.group("prefix")
+                node = self._code_snippet(snippet, state.path, number)
+                return [prefix.rstrip(), prefix + NODE_MARKER.format(node), prefix.rstrip()]
         if tab := _TAB_HEADING.match(line):
             return self._tab(state, tab, number)
         if state.tab_level and _TAB_GROUP_END.match(line):
@@ -458,18 +467,46 @@ class DocfxSourcePreprocessor(Preprocessor):
         return self.conversion.add_node(DocfxNode("image", path, number, node_attrs))
 
     def _code(self, attrs: dict[str, str], path: str, number: int) -> int:
+        """`:::code source=… range=… id=… language=…:::`."""
         source = attrs.get("source", "")
+        extension = posixpath.splitext(source)[1]
+        language = attrs.get("language") or LANGUAGE_BY_EXTENSION.get(extension, "")
+        snippet = CodeSnippet(source, tag=attrs.get("id", ""),
+                              ranges=line_ranges(attrs.get("range", "")))
+        node_attrs = {**attrs, "language": language}
+        text = self._read_code(source, path, number)
+        if text is not None:
+            excerpt = snippet_text(text, snippet, extension).rstrip()
+            self._report_snippet(snippet, path, number)
+            if excerpt:
+                node_attrs["text"] = excerpt
+        return self.conversion.add_node(DocfxNode("code", path, number, node_attrs))
+
+    def _code_snippet(self, snippet: CodeSnippet, path: str, number: int) -> int:
+        """`[!code-csharp[name](Program.cs?range=1-3#tag "title")]` and `[!notebook-…]`."""
+        source = snippet.path
+        attrs = {"source": source, "language": snippet.language, "title": snippet.title}
+        text = self._read_code(source, path, number)
+        if text is not None:
+            attrs["text"] = snippet_text(text, snippet, posixpath.splitext(source)[1])
+            self._report_snippet(snippet, path, number)
+        return self.conversion.add_node(DocfxNode("code", path, number, attrs))
+
+    def _report_snippet(self, snippet: CodeSnippet, path: str, number: int) -> None:
+        for problem in snippet.problems:
+            self.conversion.report(path, number, f"code `{snippet.path}`: {problem}",
+                                   "shown an empty code block")
+
+    def _read_code(self, source: str, path: str, number: int) -> str | None:
+        """The text of a code file inside the source root, or None (reported)."""
         resolved = resolve_in_root(source, path) if source else None
         file = self.conversion.source_root / resolved if resolved else None
-        node_attrs = dict(attrs)
-        if file is not None and file.is_file():
-            text = file.read_text(encoding="utf-8-sig", errors="replace")
-            node_attrs["text"] = _code_excerpt(text, attrs.get("id", ""), attrs.get("range", ""))
-        else:
+        if file is None or not file.is_file():
             self.conversion.report(path, number, f"code sample `{source}` not found"
                                    if source else "code sample without a source",
                                    "shown a note instead")
-        return self.conversion.add_node(DocfxNode("code", path, number, node_attrs))
+            return None
+        return file.read_text(encoding="utf-8-sig", errors="replace")
 
     def _tab(self, state: _FileState, match: re.Match[str], number: int) -> list[str]:
         out: list[str] = []
@@ -525,19 +562,3 @@ class DocfxSourcePreprocessor(Preprocessor):
 def _needs_resolving(target: str) -> bool:
     """Relative, root (`/azure/...`) and docset-root (`~/...`) targets; not URLs or anchors."""
     return not (target.startswith(("#", "//")) or re.match(r"^[A-Za-z][\w+.-]*:", target))
-
-
-def _code_excerpt(text: str, snippet_id: str, line_range: str) -> str:
-    """The part of a code file that `:::code` asks for: a `<id>`…`</id>` region or a range."""
-    lines = text.replace("\r\n", "\n").split("\n")
-    if snippet_id:
-        start = next((i for i, line in enumerate(lines) if f"<{snippet_id}>" in line), None)
-        end = next((i for i, line in enumerate(lines) if f"</{snippet_id}>" in line), None)
-        if start is not None and end is not None and start < end:
-            lines = lines[start + 1 : end]
-    elif line_range:
-        bounds = re.match(r"^\s*(\d+)\s*-\s*(\d+)\s*$", line_range)
-        if bounds:
-            lines = lines[int(bounds.group(1)) - 1 : int(bounds.group(2))]
-    return "\n".join(lines).strip("\n")
-
