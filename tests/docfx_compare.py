@@ -11,6 +11,7 @@ DocFX's HTML is its own theme's, so markup is not compared. Both sides are reduc
   Material admonition; tabs are DocFX's `div.tabGroup` or pymdownx.tabbed's `div.tabbed-set`;
   a video is an `<iframe>` or our link to it; a zone is DocFX's `div.zone` or our labelled
   admonition;
+  Our link to a video has no words either (DocFX's `<iframe>` has none);
 - `syntax`: DocFX syntax left in the text (`[!`, `:::`): ours may not show more of it than
   DocFX does.
 
@@ -122,6 +123,7 @@ class _Reducer(HTMLParser):
             or (self.ours and "admonition-title" in classes)
             or alert_title
             or (self.ours and bool({c for c in classes if c.startswith("docfx-missing")}))
+            or (self.ours and "docfx-video" in classes)  # DocFX's iframe has no words
         )
         if structural:
             self.result.structure.append(structural + "(")

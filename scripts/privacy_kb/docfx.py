@@ -31,9 +31,9 @@ from typing import Any
 
 from markdown import Extension, Markdown
 
-from .docfx_alerts import DocfxAlertProcessor, QuotesTreeprocessor
+from .docfx_alerts import DocfxQuoteProcessor
 from .docfx_render import DocfxLeftoverPostprocessor, DocfxRenderTreeprocessor
-from .docfx_source import Conversion, DocfxSourcePreprocessor
+from .docfx_source import PAGE, Conversion, DocfxSourcePreprocessor
 from .links import LinkResolver
 from .problems import Problem
 
@@ -75,8 +75,7 @@ class DocfxExtension(Extension):
     | processor | kind | priority | replaces |
     |---|---|---|---|
     | `docfx_source` | preprocessor | 28 | - (after normalize_whitespace 30, before fences 25) |
-    | `quote` | blockprocessor | 20 | the blockquote (pymdownx.quotes with DocFX alerts) |
-    | `quotes` | treeprocessor | 19.99 | - (alerts to admonitions, from pymdownx.quotes) |
+    | `quote` | blockprocessor | 20 | the blockquote (DocFX sections: alerts, divs, videos) |
     | `docfx_render` | treeprocessor | 15 | - (after inline 20, before toc 5) |
     | `docfx_leftovers` | postprocessor | 25 | - (after raw_html 30: tokens inside raw HTML) |
     """
@@ -101,9 +100,8 @@ class DocfxExtension(Extension):
         source = DocfxSourcePreprocessor(md, self._new_conversion)
         md.preprocessors.register(source, "docfx_source", 28)
         md.parser.blockprocessors.register(
-            DocfxAlertProcessor(md.parser, {"callouts": True}), "quote", 20
+            DocfxQuoteProcessor(md.parser, self._quote_too_deep), "quote", 20
         )
-        md.treeprocessors.register(QuotesTreeprocessor(md), "quotes", 19.99)
         md.treeprocessors.register(
             DocfxRenderTreeprocessor(md, resolver, self._current_conversion), "docfx_render", 15
         )
@@ -132,6 +130,9 @@ class DocfxExtension(Extension):
             return self._new_conversion()
         self.md.docfx_front_matter = self._conversion.front_matter or {}
         return self._conversion
+
+    def _quote_too_deep(self, block: str) -> None:
+        self._report(PAGE, 0, "block quotes nested too deeply", "the rest shown as text")
 
     def _report(self, path: str, line: int, what: str, action: str, fatal: bool = False) -> None:
         problem = Problem(path, line, what, action, fatal)

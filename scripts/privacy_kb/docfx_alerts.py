@@ -1,23 +1,146 @@
-"""DocFX alerts (`> [!NOTE]` …) as Material admonitions, reusing pymdownx.quotes callouts.
+"""DocFX quote sections: a blockquote split into alerts, videos, `[!div]`s and plain quotes.
 
-pymdownx.quotes turns any `[!word]` into a callout; DocFX knows five alert types, so the
-callout pattern is narrowed to those (any case, with or without a space after `>`). Anything
-else, such as `> [!div class="nextstepaction"]`, stays an ordinary blockquote.
+DocFX reads a blockquote as a run of sections, each started by a line of its own:
+`> [!NOTE]` (or TIP, IMPORTANT, WARNING, CAUTION, any case) starts an alert, `> [!div
+class="x" id="y"]` a `<div>`, `> [!VIDEO https://…]` is a video; lines before the first marker
+are an ordinary blockquote. So `> [!NOTE]` … `> [!WARNING]` … in one blockquote is two alerts.
+Alerts become Material admonitions (`div.admonition.note` with a `p.admonition-title`), as
+pymdownx.quotes makes them. A marker with text after it on its line (`> [!NOTE] text`) is not a
+marker: the line stays text, as in DocFX.
 """
 
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
 
-from pymdownx.quotes import QuotesProcessor, QuotesTreeprocessor
+from markdown.blockparser import BlockParser
+from markdown.blockprocessors import BlockProcessor
 
-__all__ = ["DocfxAlertProcessor", "QuotesTreeprocessor"]
+from .docfx_video import video_element
+
+__all__ = ["ALERT_TYPES", "DocfxQuoteProcessor", "QuoteSection", "quote_sections"]
+
+ALERT_TYPES = ("NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION")
+_ALERT = re.compile(r"^ {0,3}\[!(?P<type>note|tip|important|warning|caution)\][ \t]*$", re.I)
+_DIV = re.compile(r"^ {0,3}\[!div(?:[ \t]+(?P<attrs>[^\]]*))?\][ \t]*$", re.I)
+_VIDEO = re.compile(r"^ {0,3}\[!video[ \t]+(?P<url>[^\s\]]+)[ \t]*\][ \t]*$", re.I)
+_DIV_ATTRIBUTE = re.compile(r"""(?P<key>[A-Za-z][\w-]*)\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""")
+_KEPT_DIV_ATTRIBUTES = re.compile(r"^(?:class|id|data-[\w-]+)$")
+MAX_QUOTE_DEPTH = 32  # quotes nested deeper stay text (with a warning from the source stage)
 
 
-class DocfxAlertProcessor(QuotesProcessor):
-    """A blockquote processor that makes callouts of the DocFX alert types only."""
+class QuoteSection:
+    """One section of a blockquote: `kind` is quote | alert | div | video."""
 
-    # Same groups as QuotesProcessor.RE_CALLOUT: (types, collapse marker, title).
-    RE_CALLOUT = re.compile(
-        r"[ ]{0,3}> *\[!((?i:note|tip|important|warning|caution))\]()[ \t]*()(?:\n|$)"
-    )
+    def __init__(self, kind: str, value: str = "", attrs: dict[str, str] | None = None) -> None:
+        self.kind = kind
+        self.value = value  # alert type or video URL
+        self.attrs = attrs or {}
+        self.lines: list[str] = []
+
+
+def div_attributes(text: str) -> dict[str, str]:
+    """`class="a b" id='x'` -> attributes; DocFX's back-quoted form `` `id="x"` `` too; anything
+    else (an unbalanced back quote) gives no attributes."""
+    text = (text or "").strip()
+    if "`" in text:
+        if not (len(text) > 1 and text[0] == text[-1] == "`" and text.count("`") == 2):
+            return {}
+        text = text[1:-1]
+    return {
+        match.group("key").lower(): match.group("dq") if match.group("dq") is not None
+        else match.group("sq")
+        for match in _DIV_ATTRIBUTE.finditer(text)
+    }
+
+
+def quote_sections(lines: list[str]) -> list[QuoteSection]:
+    """The sections of a blockquote's lines (with `>` already removed)."""
+    sections: list[QuoteSection] = []
+    current: QuoteSection | None = None
+    for line in lines:
+        if alert := _ALERT.match(line):
+            current = QuoteSection("alert", alert.group("type").lower())
+        elif div := _DIV.match(line):
+            current = QuoteSection("div", attrs=div_attributes(div.group("attrs") or ""))
+        elif video := _VIDEO.match(line):
+            sections.append(QuoteSection("video", video.group("url")))
+            current = None
+            continue
+        elif current is None:
+            if not line.strip():
+                continue
+            current = QuoteSection("quote")
+        else:
+            current.lines.append(line)
+            continue
+        sections.append(current)
+        if current.kind == "quote":
+            current.lines.append(line)
+    return sections
+
+
+class DocfxQuoteProcessor(BlockProcessor):
+    """Blockquotes, split into DocFX's sections (see the module docstring)."""
+
+    RE = re.compile(r"(^|\n)[ ]{0,3}>[ ]?(.*)")
+
+    def __init__(self, parser: BlockParser, too_deep: Callable[[str], None]) -> None:
+        super().__init__(parser)
+        self._too_deep = too_deep
+        self._last_section: etree.Element | None = None
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        if not self.RE.search(block):
+            return False
+        if len(self.parser.state) >= MAX_QUOTE_DEPTH:  # one state per open quote or list
+            self._too_deep(block)
+            return False
+        return True
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
+        block = blocks.pop(0)
+        match = self.RE.search(block)
+        if match:
+            self.parser.parseBlocks(parent, [block[: match.start()]])
+            block = block[match.start() :]
+        lines = [self._clean(line) for line in block.split("\n")]
+        sections = quote_sections(lines)
+        sibling = self.lastChild(parent)
+        for index, section in enumerate(sections):
+            continues = (
+                index == 0 and section.kind == "quote" and sibling is not None
+                and (sibling.tag == "blockquote" or sibling is self._last_section)
+            )
+            element = sibling if continues else self._element(parent, section)
+            if element is None:
+                continue
+            self._last_section = element if section.kind in ("alert", "div") else None
+            self.parser.state.set("blockquote")
+            self.parser.parseChunk(element, "\n".join(section.lines))
+            self.parser.state.reset()
+
+    @staticmethod
+    def _element(parent: etree.Element, section: QuoteSection) -> etree.Element | None:
+        if section.kind == "alert":
+            element = etree.SubElement(parent, "div", {"class": f"admonition {section.value}"})
+            title = etree.SubElement(element, "p", {"class": "admonition-title"})
+            title.text = section.value.title()
+            return element
+        if section.kind == "div":
+            classes = " ".join(["docfx-div", *section.attrs.get("class", "").split()])
+            attrs = {key: value for key, value in section.attrs.items()
+                     if _KEPT_DIV_ATTRIBUTES.match(key) and key != "class"}
+            return etree.SubElement(parent, "div", {"class": classes, **attrs})
+        if section.kind == "video":
+            parent.append(video_element(section.value))
+            return None
+        return etree.SubElement(parent, "blockquote")
+
+    def _clean(self, line: str) -> str:
+        match = self.RE.match(line)
+        if line.strip() == ">":
+            return ""
+        return match.group(2) if match else line

@@ -64,7 +64,7 @@ class DocfxRenderTreeprocessor(Treeprocessor):
             self._link(element)
         elif element.tag == "img":
             self._image(element, parents)
-        elif element.tag == "blockquote":
+        elif element.tag == "div" and "docfx-div" in (element.get("class") or ""):
             self._div_quote(element)
 
     # -- links and markdown images -----------------------------------------------------------
@@ -230,21 +230,10 @@ class DocfxRenderTreeprocessor(Treeprocessor):
     # -- [!div class="..."] ------------------------------------------------------------------
 
     def _div_quote(self, element: etree.Element) -> None:
-        first = element[0] if len(element) else None
-        if first is None or first.tag != "p" or not first.text:
-            return
-        marker = _DIV_MARKER.match(first.text)
-        if not marker:
-            return
-        classes = marker.group("classes").split()
-        first.text = first.text[marker.end() :]
-        element.tag = "div"
-        element.set("class", " ".join(["docfx-div", *classes]))
-        if "nextstepaction" in classes:
+        """`> [!div class="nextstepaction"]`: its links look like Learn's buttons."""
+        if "nextstepaction" in (element.get("class") or "").split():
             for link in element.iter("a"):
                 link.set("class", "md-button md-button--primary")
-        if not first.text and len(first) == 0:
-            element.remove(first)
 
     # -- leftovers ---------------------------------------------------------------------------
 

@@ -53,6 +53,7 @@ _HEADING = re.compile(r"^(#{1,6})[ \t]")
 _TAB_GROUP_END = re.compile(r"^---\s*$")
 _DIV_LINE = re.compile(r"^(?P<prefix>[ \t]*>)[ \t]*\[!div\b[^\]]*\][ \t]*$", re.I)
 _BLOCK_BANG = re.compile(r"^(?P<prefix>[ \t]*(?:>[ \t]?)*)(?P<rest>\[!.*)$")
+_KNOWN_BANG_NAMES = frozenset({"include", "div", "video"})
 _QUOTE_LINE = re.compile(r"^[ \t]*>")
 _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\S")
 # Only a bullet or an ordered list starting at 1 interrupts a paragraph (CommonMark).
@@ -415,7 +416,7 @@ class DocfxSourcePreprocessor(Preprocessor):
     def _check_unknown_bang(self, text: str, path: str, number: int) -> None:
         for match in _BANG_NAME.finditer(text):
             name = match.group("name")
-            if name.upper() in ALERT_TYPES or name.upper() == "INCLUDE" or name.lower() == "div":
+            if name.upper() in ALERT_TYPES or name.lower() in _KNOWN_BANG_NAMES:
                 if name.upper() == "INCLUDE":
                     self.conversion.report(path, number, "malformed `[!INCLUDE` (expected "
                                            "`[!INCLUDE [name](path)]`)", "shown as text")
