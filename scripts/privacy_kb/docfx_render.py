@@ -24,6 +24,7 @@ from .docfx_source import (
     LinkOrigin,
     resolve_in_root,
 )
+from .docfx_video import video_element
 from .links import LinkResolver
 
 _DIV_MARKER = re.compile(r'^\s*\[!div\s+class\s*=\s*"(?P<classes>[^"]*)"\s*\]\s*', re.I)
@@ -131,6 +132,11 @@ class DocfxRenderTreeprocessor(Treeprocessor):
             self._figure(element, node)
         elif node.kind == "code":
             self._code(element, node)
+        elif node.kind == "video":
+            video = video_element(node.attrs["source"], node.attrs.get("title", ""))
+            element.attrib.update(video.attrib)
+            element.text = video.text
+            element.extend(video)
         elif node.kind == "missing-include":
             _note(element, "Missing content", "Included content ", node.attrs["target"],
                   f" is not available ({node.attrs['reason']}).", "docfx-missing-include")

@@ -54,6 +54,7 @@ _TAB_GROUP_END = re.compile(r"^---\s*$")
 _DIV_LINE = re.compile(r"^(?P<prefix>[ \t]*>)[ \t]*\[!div\b[^\]]*\][ \t]*$", re.I)
 _BLOCK_BANG = re.compile(r"^(?P<prefix>[ \t]*(?:>[ \t]?)*)(?P<rest>\[!.*)$")
 _KNOWN_BANG_NAMES = frozenset({"include", "div", "video"})
+_VIDEO_ATTRIBUTES = frozenset({"source", "title", "max-width", "thumbnail", "upload-date"})
 _QUOTE_LINE = re.compile(r"^[ \t]*>")
 _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\S")
 # Only a bullet or an ordered list starting at 1 interrupts a paragraph (CommonMark).
@@ -442,6 +443,8 @@ class DocfxSourcePreprocessor(Preprocessor):
                 attrs, state.path, number)
             blank = prefix.rstrip()
             return [blank, prefix + NODE_MARKER.format(node), blank]
+        if name == "video":
+            return self._video(parse_attributes(rest), prefix, state.path, number)
         if name == "image-end" and not in_quote:
             return self._close(state, "image", number, name)
         if name in CONTAINERS and not in_quote:
@@ -453,6 +456,22 @@ class DocfxSourcePreprocessor(Preprocessor):
         self.conversion.report(state.path, number, f"unknown DocFX construct `:::{name}`",
                                "shown as text")
         return None
+
+    def _video(self, attrs: dict[str, str], prefix: str, path: str, number: int
+               ) -> list[str] | None:
+        """`:::video source="https://…" title=… max-width=… thumbnail=… upload-date=…:::`."""
+        unknown = sorted(set(attrs) - _VIDEO_ATTRIBUTES)
+        problem = (
+            f"unexpected attribute `{unknown[0]}`" if unknown
+            else "no source" if not attrs.get("source")
+            else "max-width is not a number" if not attrs.get("max-width", "1").isdigit()
+            else ""
+        )
+        if problem:
+            self.conversion.report(path, number, f"invalid `:::video`: {problem}", "shown as text")
+            return None
+        node = self.conversion.add_node(DocfxNode("video", path, number, attrs))
+        return [prefix.rstrip(), prefix + NODE_MARKER.format(node), prefix.rstrip()]
 
     def _image(self, attrs: dict[str, str], path: str, number: int) -> int:
         source = attrs.get("source", "")
