@@ -89,7 +89,7 @@ def _structural(tag: str, attrs: dict[str, str], ours: bool) -> str | None:
         return "row"
     if tag == "div" and "column" in classes:
         return "column"
-    if tag == "div" and classes & {"zone", "moniker"}:
+    if tag == "div" and (classes & {"zone", "moniker"} or "range" in attrs):
         return "zone"
     if tag == "xref" and attrs.get("data-raw-source") is not None:
         return None

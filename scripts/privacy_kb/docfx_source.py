@@ -327,10 +327,12 @@ class DocfxSourcePreprocessor(Preprocessor):
         return None
 
     def _dedent(self, state: _FileState, line: str) -> str:
+        """The line without the indent of the containers it is in (as much of it as it has)."""
         dedent = max((entry[2] for entry in state.stack), default=0)
-        if dedent and line[:dedent].strip() == "":
-            return line[dedent:]
-        return line
+        if not dedent:
+            return line
+        indent = len(line) - len(line.lstrip(" "))
+        return line[min(dedent, indent):]
 
     def _block_construct(
         self, state: _FileState, line: str, number: int, stack: tuple[str, ...]
@@ -449,9 +451,20 @@ class DocfxSourcePreprocessor(Preprocessor):
             return self._close(state, "image", number, name)
         if name in CONTAINERS and not in_quote:
             attrs = parse_attributes(rest)
+            problem = _container_problem(name, rest)
+            if problem:
+                self.conversion.report(state.path, number, f"invalid `:::{name}`: {problem}",
+                                       "shown as text")
+                return None
             node = self.conversion.add_node(DocfxNode(name, state.path, number, attrs))
-            return self._open(state, name, node, len(prefix))
+            # Row and column bodies are indented one level deeper than the marker (DocFX).
+            body_indent = self.md.tab_length if name in ("row", "column") else 0
+            return self._open(state, name, node, len(prefix) + body_indent)
         if name in CONTAINER_ENDS and not in_quote:
+            if rest:
+                self.conversion.report(state.path, number, f"text after `:::{name}:::`",
+                                       "shown as text")
+                return None
             return self._close(state, CONTAINER_ENDS[name], number, name)
         self.conversion.report(state.path, number, f"unknown DocFX construct `:::{name}`",
                                "shown as text")
@@ -577,6 +590,60 @@ class DocfxSourcePreprocessor(Preprocessor):
                 self.conversion.report(where.path, where.line, f"`:::{kind}` is not closed",
                                        "closed at the end of the file")
             out += self._close_until(state, kind)
+
+
+_STRICT_ATTRIBUTE = re.compile(
+    r"""\s*(?P<key>[^\s=]+)(?:\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bad>\S*)))?"""
+)
+_PIVOTS = re.compile(r"^\s*[a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*\s*$")
+_ALLOWED = {
+    "zone": {"target", "pivot"}, "moniker": {"range"}, "row": {"count"}, "column": {"span"},
+}
+
+
+def strict_attributes(text: str) -> dict[str, str] | str:
+    """`key="value" …` as DocFX's `:::` blocks accept them, or what is wrong with them."""
+    attrs: dict[str, str] = {}
+    position = 0
+    while position < len(text) and text[position:].strip():
+        match = _STRICT_ATTRIBUTE.match(text, position)
+        if not match or match.end() == position:
+            return "malformed attributes"
+        key = match.group("key")
+        if match.group("bad") is not None or text[match.end(): match.end() + 1] not in ("", " ",
+                                                                                        "\t"):
+            return f"attribute `{key}` has no quoted value"
+        if not re.fullmatch(r"[A-Za-z][\w-]*", key):
+            return f"invalid attribute name `{key}`"
+        if key.lower() in attrs:
+            return f"attribute `{key}` given twice"
+        value = match.group("dq") if match.group("dq") is not None else match.group("sq")
+        attrs[key.lower()] = value if value is not None else ""
+        position = match.end()
+    return attrs
+
+
+def _container_problem(name: str, text: str) -> str:
+    """Why a zone, moniker, row or column line is invalid for DocFX ('' when it is valid)."""
+    attrs = strict_attributes(text)
+    if isinstance(attrs, str):
+        return attrs
+    unexpected = sorted(set(attrs) - _ALLOWED[name])
+    if unexpected:
+        return f"unexpected attribute `{unexpected[0]}`"
+    if name == "zone":
+        target, pivot = attrs.get("target"), attrs.get("pivot")
+        if target is None and pivot is None:
+            return "either target or pivot must be given"
+        if target is not None and target not in ("docs", "chromeless", "pdf"):
+            return f"unexpected target `{target}`"
+        if pivot is not None and not _PIVOTS.match(pivot):
+            return f"invalid pivot `{pivot}`"
+        if target == "pdf" and pivot is not None:
+            return "no pivot on the pdf target"
+    if name == "moniker" and not attrs.get("range"):
+        return "no range"
+    return ""
 
 
 def _needs_resolving(target: str) -> bool:
