@@ -47,6 +47,8 @@ class Reduced:
 def _structural(tag: str, attrs: dict[str, str], ours: bool) -> str | None:
     """The structural name of an element, or None when it is transparent."""
     classes = set((attrs.get("class") or "").split())
+    if not ours and attrs.get("role") in ("tablist", "presentation"):  # tab titles: our labels
+        return None
     if re.fullmatch(r"h[1-6]", tag):
         return tag
     if tag in ("ul", "ol", "li", "table", "tr", "blockquote"):
@@ -79,8 +81,6 @@ def _structural(tag: str, attrs: dict[str, str], ours: bool) -> str | None:
         return None
     if classes & _ALERT_CLASSES and tag == "div":
         return "alert"
-    if attrs.get("role") in ("tablist", "presentation"):  # tab titles: our tab labels
-        return None
     if "tabGroup" in classes:
         return "tabs"
     if tag == "section" and attrs.get("role") == "tabpanel":

@@ -47,10 +47,12 @@ _TRIPLE_COLON = re.compile(
     r"^(?P<prefix>[ \t]*(?:>[ \t]?)*):::\s*(?P<name>[A-Za-z][\w-]*)(?P<rest>.*)$"
 )
 _TAB_HEADING = re.compile(
-    r"^(?P<hashes>#{1,6})[ \t]+\[(?P<title>[^\]]+)\]\(#tab/(?P<id>[^)\s]+)\)\s*$"
+    r"^(?P<hashes>#{1,6})[ \t]+(?:<a\b[^<>]*>\s*</a>\s*)?"
+    r"\[(?P<title>[^\]]+)\]\(#tab/(?P<id>[^)\s]+)\)\s*$"
 )
 _HEADING = re.compile(r"^(#{1,6})[ \t]")
-_TAB_GROUP_END = re.compile(r"^---\s*$")
+_TAB_GROUP_END = re.compile(r"^ {0,3}-[ \t]*-[ \t]*-[ \t-]*$")  # a thematic break of dashes
+_TABLE_DELIMITER_ROW = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$")
 _DIV_LINE = re.compile(r"^(?P<prefix>[ \t]*>)[ \t]*\[!div\b[^\]]*\][ \t]*$", re.I)
 _BLOCK_BANG = re.compile(r"^(?P<prefix>[ \t]*(?:>[ \t]?)*)(?P<rest>\[!.*)$")
 _KNOWN_BANG_NAMES = frozenset({"include", "div", "video"})
@@ -316,7 +318,7 @@ class DocfxSourcePreprocessor(Preprocessor):
         previous = state.text_kind
         if not body.strip():
             state.text_kind = None
-        elif _LIST_INTERRUPT.match(body):
+        elif _LIST_INTERRUPT.match(body) and not _TABLE_DELIMITER_ROW.match(body):
             state.text_kind = "list"
             if previous == "paragraph" and not state.in_comment:
                 state.text_kind = None  # the blank line we return comes first
