@@ -4,7 +4,7 @@ DocFX's HTML is its own theme's, so markup is not compared. Both sides are reduc
 - `words`: the visible text in order, split into words (punctuation and whitespace dropped),
   plus the alt text of images (DocFX keeps it in `alt`; we show it as a caption when the image
   file is absent); not the titles of alerts (DocFX prints localised tokens, we print Material's
-  titles) nor our labels of zones and monikers;
+  titles) nor our labels of zones, monikers and image descriptions;
 - `structure`: the structural elements, nested, in order: headings (`h1`…`h6`), lists and their
   items, tables, rows and cells, code blocks, images, block quotes, alerts, tabs, videos, rows and
   columns, zones and monikers. Equivalents count as one: an alert is DocFX's `div.NOTE` or a
@@ -47,7 +47,8 @@ class Reduced:
 def _structural(tag: str, attrs: dict[str, str], ours: bool) -> str | None:
     """The structural name of an element, or None when it is transparent."""
     classes = set((attrs.get("class") or "").split())
-    if not ours and attrs.get("role") in ("tablist", "presentation"):  # tab titles: our labels
+    if not ours and tag in ("ul", "li") and attrs.get("role") in ("tablist", "presentation"):
+        # DocFX's list of tab titles: our tab labels
         return None
     if re.fullmatch(r"h[1-6]", tag):
         return tag
@@ -120,7 +121,7 @@ class _Reducer(HTMLParser):
             structural = None
         hides = (
             tag in _INVISIBLE
-            or (self.ours and "admonition-title" in classes)
+            or (self.ours and classes & {"admonition-title", "docfx-label"})
             or alert_title
             or (self.ours and bool({c for c in classes if c.startswith("docfx-missing")}))
             or (self.ours and "docfx-video" in classes)  # DocFX's iframe has no words

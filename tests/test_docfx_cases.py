@@ -18,8 +18,8 @@ from pathlib import Path
 
 import markdown
 import pytest
-from docfx_compare import differences
 
+from docfx_compare import differences
 from privacy_kb.docfx import markdown_extensions
 
 CASES_DIR = Path(__file__).parent / "docfx_cases"

@@ -6,7 +6,6 @@ builds is plain ElementTree, so the extractor sees the same structure the site s
 
 from __future__ import annotations
 
-import posixpath
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
@@ -154,7 +153,7 @@ class DocfxRenderTreeprocessor(Treeprocessor):
             classes.append("docfx-image--missing")
             element.set("data-docfx-source", attrs.get("source", ""))
             caption = etree.Element("figcaption")
-            caption.text = alt or f"Image: {posixpath.basename(attrs.get('source', ''))}"
+            caption.text = alt  # an icon has none: it is decorative
             element.insert(0, caption)
         element.set("class", " ".join(classes))
 
@@ -180,7 +179,7 @@ class DocfxRenderTreeprocessor(Treeprocessor):
             element.tag = "figure"
             self._figure(element, node)
             details = etree.SubElement(element, "details", {"class": "docfx-image-description"})
-            etree.SubElement(details, "summary").text = "Description"
+            etree.SubElement(details, "summary", {"class": "docfx-label"}).text = "Description"
             details.extend(body)
         elif node.kind in ("zone", "moniker"):
             self._labelled(element, node)

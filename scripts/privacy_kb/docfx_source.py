@@ -26,7 +26,15 @@ from typing import Any
 import yaml
 from markdown.preprocessors import Preprocessor
 
-from .docfx_code import LANGUAGE_BY_EXTENSION, CodeSnippet, line_ranges, parse_snippet_line, snippet_text
+from .docfx_code import (
+    LANGUAGE_BY_EXTENSION,
+    CodeSnippet,
+    line_ranges,
+    parse_snippet_line,
+    snippet_text,
+)
+from .docfx_inline import image_problem, rewrite_inline
+from .docfx_source_attrs import parse_attributes
 
 PAGE = "(page)"  # the path reported for lines of the page itself, which is not a source file
 MAX_INCLUDE_DEPTH = 8
@@ -69,7 +77,6 @@ _LINK_TARGET = re.compile(
 )
 _REFERENCE_DEFINITION = re.compile(r"^(?P<open>[ \t]{0,3}\[[^\]]+\]:[ \t]*)(?P<target><[^>]*>|\S+)")
 _CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
-_ATTRIBUTE = re.compile(r"""(?P<key>[\w-]+)(?:\s*=\s*(?P<value>"[^"]*"|'[^']*'|[^\s"']+))?""")
 
 CONTAINERS = {
     "zone": "zone-end", "moniker": "moniker-end", "row": "row-end", "column": "column-end"
@@ -118,17 +125,6 @@ class Conversion:
     def add_media(self, path: str) -> None:
         if path not in self.media:
             self.media.append(path)
-
-
-def parse_attributes(text: str) -> dict[str, str]:
-    """`type="content" source=x border` -> {'type': 'content', 'source': 'x', 'border': ''}."""
-    attrs = {}
-    for match in _ATTRIBUTE.finditer(text):
-        value = match.group("value") or ""
-        if value[:1] in "\"'" and len(value) >= 2:
-            value = value[1:-1]
-        attrs[match.group("key").lower()] = value
-    return attrs
 
 
 def normalize_source_text(text: str, tab_length: int) -> list[str]:
@@ -366,6 +362,8 @@ class DocfxSourcePreprocessor(Preprocessor):
         pieces = []
         for rewritable, text in segments:
             if rewritable:
+                text = rewrite_inline(text, lambda problem: self._invalid_image(
+                    problem, state.path, number))
                 text = _INCLUDE.sub(lambda m: self._inline_include(state, m, number, stack), text)
                 text = self._tokenize_links(text, state.path, number)
                 self._check_unknown_bang(text, state.path, number)
@@ -437,8 +435,13 @@ class DocfxSourcePreprocessor(Preprocessor):
         prefix, name = match.group("prefix"), match.group("name").lower()
         rest = re.sub(r":::\s*$", "", match.group("rest")).strip()
         in_quote = ">" in prefix
+        if name == "image" and re.search(r":::\s*\S", match.group("rest")):
+            return None  # text after the image: an inline image in a paragraph
         if name in ("image", "code"):
             attrs = parse_attributes(rest)
+            if name == "image" and (problem := image_problem(attrs)):
+                self._invalid_image(problem, state.path, number)
+                return None
             complex_image = attrs.get("type", "content").lower() == "complex"
             if name == "image" and complex_image and not in_quote:
                 node = self._image(attrs, state.path, number)
@@ -471,6 +474,9 @@ class DocfxSourcePreprocessor(Preprocessor):
         self.conversion.report(state.path, number, f"unknown DocFX construct `:::{name}`",
                                "shown as text")
         return None
+
+    def _invalid_image(self, problem: str, path: str, number: int) -> None:
+        self.conversion.report(path, number, f"invalid `:::image`: {problem}", "shown as text")
 
     def _video(self, attrs: dict[str, str], prefix: str, path: str, number: int
                ) -> list[str] | None:
