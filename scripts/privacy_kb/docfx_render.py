@@ -152,9 +152,10 @@ class DocfxRenderTreeprocessor(Treeprocessor):
         else:
             classes.append("docfx-image--missing")
             element.set("data-docfx-source", attrs.get("source", ""))
-            caption = etree.Element("figcaption")
-            caption.text = alt  # an icon has none: it is decorative
-            element.insert(0, caption)
+            if alt:  # an icon has none: it is decorative
+                caption = etree.Element("figcaption")
+                caption.text = alt
+                element.insert(0, caption)
         element.set("class", " ".join(classes))
 
     def _code(self, element: etree.Element, node: DocfxNode) -> None:
