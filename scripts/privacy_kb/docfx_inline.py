@@ -46,7 +46,8 @@ def rewrite_inline(text: str, invalid_image: Callable[[str], None]) -> str:
         if problem:
             invalid_image(problem)
             return match.group(0)
-        alt = attrs.get("alt-text", "").replace("[", "\\[").replace("]", "\\]")
+        icon = attrs.get("type", "").lower() == "icon"  # decorative: no alt text (DocFX)
+        alt = ("" if icon else attrs.get("alt-text", "")).replace("[", "\\[").replace("]", "\\]")
         return f"![{alt}]({attrs['source']})"
 
     def no_loc(match: re.Match[str]) -> str:

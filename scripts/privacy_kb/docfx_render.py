@@ -145,7 +145,8 @@ class DocfxRenderTreeprocessor(Treeprocessor):
         classes = ["docfx-image", f"docfx-image--{attrs.get('type', 'content').lower()}"]
         if "border" in attrs and attrs["border"].lower() != "false":
             classes.append("docfx-image--border")
-        alt = attrs.get("alt-text", "")
+        # An icon is decorative (DocFX gives it role="presentation" and no alt text).
+        alt = "" if attrs.get("type", "").lower() == "icon" else attrs.get("alt-text", "")
         if attrs.get("present"):
             image = etree.Element("img", {"src": "/" + attrs["resolved"], "alt": alt})
             element.insert(0, image)

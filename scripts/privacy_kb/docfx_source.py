@@ -33,11 +33,12 @@ from .docfx_code import (
     parse_snippet_line,
     snippet_text,
 )
-from .docfx_inline import image_problem, rewrite_inline
+from .docfx_inline import escape_markdown, image_problem, rewrite_inline
 from .docfx_source_attrs import parse_attributes
 
 PAGE = "(page)"  # the path reported for lines of the page itself, which is not a source file
 MAX_INCLUDE_DEPTH = 8
+CYCLE = "\x00cycle"  # what `_read_include` returns for an include DocFX shows as text
 ALERT_TYPES = frozenset({"NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"})
 NODE_MARKER = "\x02docfx-node:{}\x03"  # normalize_whitespace strips \x02 from sources: unforgeable
 NODE_MARKER_RE = re.compile("^\x02docfx-node:(\\d+)\x03$")
@@ -46,10 +47,14 @@ LINK_TOKEN = "docfx-link:{}"
 LINK_TOKEN_RE = re.compile(r"docfx-link:(\d+)")
 
 _FENCE_OPEN = re.compile(r"^(?P<prefix>[ \t>]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
-_INCLUDE = re.compile(r"\[!INCLUDE\s*\[(?P<name>[^\]]*)\]\(\s*(?P<target>[^)\s]*)\s*\)\s*\]", re.I)
+# `[!INCLUDE [name](path "title")]`: `)]` adjacent, `\(` and `\)` escapes in the path (DocFX).
+_INCLUDE_BODY = (
+    r"\[(?P<name>(?:\\.|[^\]\\\n])*)\]\([ \t]*(?P<target>(?:\\.|[^)\s\\])*)"
+    r"(?:[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'))?[ \t]*\)\]"
+)
+_INCLUDE = re.compile(r"\[!INCLUDE-?[ \t]*" + _INCLUDE_BODY, re.I)
 _BLOCK_INCLUDE = re.compile(
-    r"^(?P<prefix>[ \t]*(?:>[ \t]?)*)\[!INCLUDE\s*\[[^\]]*\]\(\s*(?P<target>[^)\s]*)\s*\)\s*\]\s*$",
-    re.I,
+    r"^(?P<prefix>[ \t]*(?:>[ \t]?)*)\[!INCLUDE[ \t]*" + _INCLUDE_BODY + r"[ \t]*$", re.I
 )
 _TRIPLE_COLON = re.compile(
     r"^(?P<prefix>[ \t]*(?:>[ \t]?)*):::\s*(?P<name>[A-Za-z][\w-]*)(?P<rest>.*)$"
@@ -228,6 +233,10 @@ class DocfxSourcePreprocessor(Preprocessor):
     ):
         """The processed lines of an included file, or the reason it is unavailable."""
         report = self.conversion.report
+        if re.match(r"^(?:[A-Za-z][\w+.-]*:|//)", target):
+            report(path, line, f"include `{target}` is a URL, not a file",
+                   "not included; shown as text")
+            return CYCLE
         resolved = resolve_in_root(target, path)
         if resolved is None:
             report(path, line, f"include `{target}` resolves outside the source root",
@@ -240,8 +249,8 @@ class DocfxSourcePreprocessor(Preprocessor):
             return "missing upstream"
         if resolved in stack:
             report(path, line, f"include cycle: `{resolved}` includes itself",
-                   "not included again", fatal=True)
-            return ""
+                   "not included again; shown as text")
+            return CYCLE
         if len(stack) >= MAX_INCLUDE_DEPTH:
             report(path, line, f"includes nested deeper than {MAX_INCLUDE_DEPTH} at `{resolved}`",
                    "not included")
@@ -377,13 +386,16 @@ class DocfxSourcePreprocessor(Preprocessor):
     ) -> list[str]:
         prefix = match.group("prefix")
         blank = prefix.rstrip()
-        included = self._read_include(match.group("target"), state.path, number, stack)
+        target = _unescape(match.group("target"))
+        included = self._read_include(target, state.path, number, stack)
+        if included == CYCLE:
+            return [blank, prefix + _include_as_text(match), blank]
         if isinstance(included, str):
             if not included:
                 return [blank]
             node = self.conversion.add_node(DocfxNode(
                 "missing-include", state.path, number,
-                {"target": match.group("target"), "reason": included},
+                {"target": target, "reason": included},
             ))
             return [blank, prefix + NODE_MARKER.format(node), blank]
         body = [prefix + text if text.strip() else blank for text in included]
@@ -392,11 +404,17 @@ class DocfxSourcePreprocessor(Preprocessor):
     def _inline_include(
         self, state: _FileState, match: re.Match[str], number: int, stack: tuple[str, ...]
     ) -> str:
-        included = self._read_include(match.group("target"), state.path, number, stack)
+        before = match.string[: match.start()]
+        if (len(before) - len(before.rstrip("\\"))) % 2:  # `\[!include…`: escaped, not one
+            return match.group(0)
+        target = _unescape(match.group("target"))
+        included = self._read_include(target, state.path, number, stack)
+        if included == CYCLE:
+            return _include_as_text(match)
         if isinstance(included, str):
             if not included:
                 return ""
-            return f"*(included content `{match.group('target')}` is not available: {included})*"
+            return f"*(included content `{target}` is not available: {included})*"
         return " ".join(text.strip() for text in included if text.strip())
 
     # -- links -------------------------------------------------------------------------------
@@ -652,6 +670,16 @@ def _container_problem(name: str, text: str) -> str:
     if name == "moniker" and not attrs.get("range"):
         return "no range"
     return ""
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def _include_as_text(match: re.Match[str]) -> str:
+    """An include DocFX does not expand, as the text it shows: `[!include[name](path)]`."""
+    return escape_markdown(f"[!include[{_unescape(match.group('name'))}]"
+                           f"({_unescape(match.group('target'))})]")
 
 
 def _needs_resolving(target: str) -> bool:
