@@ -16,6 +16,7 @@ from .docfx_source_attrs import parse_attributes
 
 INLINE_IMAGE = re.compile(r""":::image(?P<attrs>(?:[ \t]+[\w-]+(?:[ \t]*=[ \t]*"[^"\n]*")?)*)[ \t]*:::""")
 NO_LOC = re.compile(r''':::no-loc text="(?P<text>(?:[^"\\\n]|\\.)*)":::''')
+XREF = re.compile(r"""<xref:(?P<uid>"[^"\n<>]*"|'[^'\n<>]*'|[^\s"'<>]+)>""")
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()>#+\-.!|])")
 
 
@@ -34,9 +35,13 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIALS.sub(r"\\\1", text).replace("<", "&lt;")
 
 
-def rewrite_inline(text: str, invalid_image: Callable[[str], None]) -> str:
+def rewrite_inline(text: str, invalid_image: Callable[[str], None],
+                   unresolved_xref: Callable[[str], None] = lambda uid: None) -> str:
     """`text` with inline images and no-loc text as plain markdown; `invalid_image(problem)` is
-    called for each image DocFX would reject (it stays text)."""
+    called for each image DocFX would reject (it stays text). `<xref:uid>` becomes the uid as
+    code (there is no xref map to resolve it with): `unresolved_xref(uid)` is called."""
+    if "<xref:" in text:
+        text = rewrite_xrefs(text, unresolved_xref)
     if ":::" not in text:
         return text
 
@@ -54,3 +59,19 @@ def rewrite_inline(text: str, invalid_image: Callable[[str], None]) -> str:
         return escape_markdown(re.sub(r"\\(.)", r"\1", match.group("text")))
 
     return NO_LOC.sub(no_loc, INLINE_IMAGE.sub(image, text))
+
+
+def rewrite_xrefs(text: str, unresolved_xref: Callable[[str], None]) -> str:
+    """`<xref:System.String>` as the code span `System.String`; `\\<xref:…>` stays text."""
+
+    def xref(match: re.Match[str]) -> str:
+        before = match.string[: match.start()]
+        if (len(before) - len(before.rstrip("\\"))) % 2:  # escaped: the text itself
+            return "&lt;xref:" + match.group("uid") + "&gt;"
+        uid = match.group("uid")
+        if uid[:1] in "\"'":
+            uid = uid[1:-1]
+        unresolved_xref(uid)
+        return "`` " + uid.replace("`", "") + " ``"
+
+    return XREF.sub(xref, text)

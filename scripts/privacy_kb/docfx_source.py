@@ -78,8 +78,9 @@ _QUOTE_PREFIX = re.compile(r"^(?:[ \t]*>[ \t]?)*")
 _BANG_NAME = re.compile(r"\[!(?P<name>[A-Za-z][\w-]*)")
 _LINK_TARGET = re.compile(
     r"(?P<open>\]\([ \t]*)(?P<target><[^>\n]*>|(?:[^\s()<>]|\([^\s()]*\))*)"
-    r"(?=(?:[ \t]+(?:\"[^\"]*\"|'[^']*'))?[ \t]*\))"
+    r"""(?=(?:[ \t]+(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'))?[ \t]*\))"""
 )
+_LINK_OPENING = re.compile(r"\]\(")
 _REFERENCE_DEFINITION = re.compile(r"^(?P<open>[ \t]{0,3}\[[^\]]+\]:[ \t]*)(?P<target><[^>]*>|\S+)")
 _CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
 
@@ -371,8 +372,13 @@ class DocfxSourcePreprocessor(Preprocessor):
         pieces = []
         for rewritable, text in segments:
             if rewritable:
-                text = rewrite_inline(text, lambda problem: self._invalid_image(
-                    problem, state.path, number))
+                text = rewrite_inline(
+                    text,
+                    lambda problem: self._invalid_image(problem, state.path, number),
+                    lambda uid: self.conversion.report(
+                        state.path, number, f"cross reference `{uid}` cannot be resolved "
+                        "(no xref map)", "shown as code"),
+                )
                 text = _INCLUDE.sub(lambda m: self._inline_include(state, m, number, stack), text)
                 text = self._tokenize_links(text, state.path, number)
                 self._check_unknown_bang(text, state.path, number)
@@ -431,7 +437,21 @@ class DocfxSourcePreprocessor(Preprocessor):
             self.conversion.links.append(LinkOrigin(bare, path, number))
             return match.group("open") + LINK_TOKEN.format(len(self.conversion.links) - 1)
 
-        text = _LINK_TARGET.sub(token, text)
+        pieces, position = [], 0
+        for opening in _LINK_OPENING.finditer(text):
+            if opening.start() < position:
+                continue
+            link = _LINK_TARGET.match(text, opening.start())
+            if link:
+                pieces += [text[position : opening.start()], token(link)]
+                position = link.end()
+            elif text[opening.end() :].strip():
+                # A `](` whose `)` is not on this line is not a link (CommonMark); escaped, so
+                # that Python-Markdown does not run the link and its title into the next lines.
+                # (At the end of a line, the destination may be on the next one.)
+                pieces += [text[position : opening.start()], "]\\("]
+                position = opening.end()
+        text = "".join(pieces) + text[position:]
         return _REFERENCE_DEFINITION.sub(token, text)
 
     def _check_unknown_bang(self, text: str, path: str, number: int) -> None:
