@@ -60,7 +60,7 @@ def _structural(tag: str, attrs: dict[str, str], ours: bool) -> str | None:
         return "code"
     if tag == "img":
         return "image"
-    if tag == "iframe":
+    if tag in ("iframe", "video"):
         return "video"
     if ours:
         if classes & {"docfx-zone", "docfx-moniker"}:

@@ -27,7 +27,19 @@ INDEX = json.loads((CASES_DIR / "cases.json").read_text(encoding="utf-8"))
 APPLICABLE = [case for case in INDEX["cases"] if not case["skipped"]]
 
 # Cases we do not pass, with the reason (strict: a case that starts passing must leave the list).
-KNOWN_FAILURES: dict[str, str] = {}
+KNOWN_FAILURES: dict[str, str] = {
+    "GeneralTest-34": "a setext heading in a list item indented two spaces (CommonMark's content "
+    "indent of `- `); Python-Markdown continues list items at four spaces, so `---` is a rule",
+    "ImageTest-02": "DocFX keeps the long description of a complex image as raw text "
+    "(`[link](https://microsoft.com)` unparsed); we render it as markdown, so the URL is a link "
+    "target, not words (more forgiving)",
+    "EmojiTest-01": "Markdig's emoji shortcodes (`:smile:`) are not rendered: not a construct of "
+    "Learn articles; the shortcode stays text",
+    "PipeTableTest-01": "Markdig keeps body cells beyond the header's count; GitHub-flavoured "
+    "tables (and Python-Markdown's) drop them",
+    "InclusionTest-07": "DocFX joins the lines of an inline include with no space "
+    "(`tokenblock`); we join them with one, so the words stay apart (more forgiving)",
+}
 
 
 def build_case(case: dict, root: Path) -> tuple[str, list]:

@@ -30,8 +30,10 @@ from pathlib import Path
 from typing import Any
 
 from markdown import Extension, Markdown
+from markdown.inlinepatterns import HtmlInlineProcessor
 
 from .docfx_alerts import DocfxQuoteProcessor
+from .docfx_inline import HTML_RE
 from .docfx_render import DocfxLeftoverPostprocessor, DocfxRenderTreeprocessor
 from .docfx_source import PAGE, Conversion, DocfxSourcePreprocessor
 from .links import LinkResolver
@@ -75,6 +77,7 @@ class DocfxExtension(Extension):
     | processor | kind | priority | replaces |
     |---|---|---|---|
     | `docfx_source` | preprocessor | 28 | - (after normalize_whitespace 30, before fences 25) |
+    | `html` | inline pattern | 90 | Python-Markdown's `html` (CommonMark tag names) |
     | `quote` | blockprocessor | 20 | the blockquote (DocFX sections: alerts, divs, videos) |
     | `docfx_render` | treeprocessor | 15 | - (after inline 20, before toc 5) |
     | `docfx_leftovers` | postprocessor | 25 | - (after raw_html 30: tokens inside raw HTML) |
@@ -99,6 +102,7 @@ class DocfxExtension(Extension):
         self.reset()
         source = DocfxSourcePreprocessor(md, self._new_conversion)
         md.preprocessors.register(source, "docfx_source", 28)
+        md.inlinePatterns.register(HtmlInlineProcessor(HTML_RE, md), "html", 90)
         md.parser.blockprocessors.register(
             DocfxQuoteProcessor(md.parser, self._quote_too_deep), "quote", 20
         )

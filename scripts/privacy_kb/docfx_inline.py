@@ -17,6 +17,17 @@ from .docfx_source_attrs import parse_attributes
 INLINE_IMAGE = re.compile(r""":::image(?P<attrs>(?:[ \t]+[\w-]+(?:[ \t]*=[ \t]*"[^"\n]*")?)*)[ \t]*:::""")
 NO_LOC = re.compile(r''':::no-loc text="(?P<text>(?:[^"\\\n]|\\.)*)":::''')
 XREF = re.compile(r"""<xref:(?P<uid>"[^"\n<>]*"|'[^'\n<>]*'|[^\s"'<>]+)>""")
+# Python-Markdown's inline HTML pattern with CommonMark's names: a tag name is letters, digits
+# and `-`, an attribute name letters, digits, `_.:-`; so `<your_endpoint>` and `<a?b>` are text,
+# as on Learn, instead of vanishing as unknown tags.
+HTML_RE = (
+    r"""(<(\/?+[a-zA-Z][a-zA-Z0-9-]*+(?:\s+[a-zA-Z_:][\w.:-]*+"""
+    r"""(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s"'=<>`]++))?+)*+\s*+/?|"""
+    r"!--(?:(?!<!--|-->).)*--|"
+    r"[?](?:(?!<[?]|[?]>).)*[?]|"
+    r"!\[CDATA\[(?:(?!<!\[CDATA\[|\]\]>).)*\]\]"
+    r")>)"
+)
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()>#+\-.!|])")
 
 

@@ -27,6 +27,7 @@ from .docfx_video import video_element
 from .links import LinkResolver
 
 _DIV_MARKER = re.compile(r'^\s*\[!div\s+class\s*=\s*"(?P<classes>[^"]*)"\s*\]\s*', re.I)
+_MEDIA_LINK = re.compile(r"^https?://[^?#]+\.(?:mp4|webm|ogg|ogv|mov)(?:[?#].*)?$", re.I)
 _FLEX_ROW = "display:flex;flex-wrap:wrap;gap:1rem"
 _FLEX_COLUMN = "flex:1 1 0;min-width:12rem"
 
@@ -97,7 +98,15 @@ class DocfxRenderTreeprocessor(Treeprocessor):
         element.set("data-learn-href", resolved.learn_href)
 
     def _image(self, element: etree.Element, parents: dict[etree.Element, etree.Element]) -> None:
-        origin = self._origin(element.get("src"))
+        src = element.get("src") or ""
+        if _MEDIA_LINK.match(src):  # `![title](https://…/video.mp4)`: DocFX's media links
+            tail, alt = element.tail, element.get("alt", "")
+            element.clear()
+            element.tag, element.tail = "a", tail
+            element.attrib.update({"class": "docfx-video", "href": src})
+            element.text = f"▶ {alt or 'Video'}"
+            return
+        origin = self._origin(src)
         if origin is None:
             return
         path = resolve_in_root(origin.target.split("#")[0].split("?")[0], origin.path)

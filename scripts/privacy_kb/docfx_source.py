@@ -64,6 +64,7 @@ _TAB_HEADING = re.compile(
     r"\[(?P<title>[^\]]+)\]\(#tab/(?P<id>[^)\s]+)\)\s*$"
 )
 _HEADING = re.compile(r"^(#{1,6})[ \t]")
+_INDENTED_HEADING = re.compile(r"^ {1,3}#{1,6}(?:[ \t]|$)")
 _TAB_GROUP_END = re.compile(r"^ {0,3}-[ \t]*-[ \t]*-[ \t-]*$")  # a thematic break of dashes
 _TABLE_DELIMITER_ROW = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$")
 _DIV_LINE = re.compile(r"^(?P<prefix>[ \t]*>)[ \t]*\[!div\b[^\]]*\][ \t]*$", re.I)
@@ -356,6 +357,8 @@ class DocfxSourcePreprocessor(Preprocessor):
                 prefix = bang.group("prefix")
                 node = self._code_snippet(snippet, state.path, number)
                 return [prefix.rstrip(), prefix + NODE_MARKER.format(node), prefix.rstrip()]
+        if _INDENTED_HEADING.match(line) and state.text_kind != "list":
+            return [line.lstrip(" ")]  # up to 3 spaces before `#` (CommonMark)
         if tab := _TAB_HEADING.match(line):
             return self._tab(state, tab, number)
         if state.tab_level and _TAB_GROUP_END.match(line):
