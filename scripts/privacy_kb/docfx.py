@@ -34,6 +34,7 @@ from markdown.inlinepatterns import HtmlInlineProcessor
 
 from .docfx_alerts import DocfxQuoteProcessor
 from .docfx_inline import HTML_RE
+from .docfx_linear import register_linear_links
 from .docfx_render import DocfxLeftoverPostprocessor, DocfxRenderTreeprocessor
 from .docfx_source import PAGE, Conversion, DocfxSourcePreprocessor
 from .links import LinkResolver
@@ -78,6 +79,7 @@ class DocfxExtension(Extension):
     |---|---|---|---|
     | `docfx_source` | preprocessor | 28 | - (after normalize_whitespace 30, before fences 25) |
     | `html` | inline pattern | 90 | Python-Markdown's `html` (CommonMark tag names) |
+    | `reference` … `short_image_ref` | inline patterns | 170-125 | Python-Markdown's link and image patterns, with linear bracket matching (`docfx_linear`) |
     | `quote` | blockprocessor | 20 | the blockquote (DocFX sections: alerts, divs, videos) |
     | `docfx_render` | treeprocessor | 15 | - (after inline 20, before toc 5) |
     | `docfx_leftovers` | postprocessor | 25 | - (after raw_html 30: tokens inside raw HTML) |
@@ -103,6 +105,7 @@ class DocfxExtension(Extension):
         source = DocfxSourcePreprocessor(md, self._new_conversion)
         md.preprocessors.register(source, "docfx_source", 28)
         md.inlinePatterns.register(HtmlInlineProcessor(HTML_RE, md), "html", 90)
+        register_linear_links(md)
         md.parser.blockprocessors.register(
             DocfxQuoteProcessor(md.parser, self._quote_too_deep), "quote", 20
         )

@@ -28,7 +28,7 @@ _DIV = re.compile(r"^ {0,3}\[!div(?:[ \t]+(?P<attrs>[^\]]*))?\][ \t]*$", re.I)
 _VIDEO = re.compile(r"^ {0,3}\[!video[ \t]+(?P<url>[^\s\]]+)[ \t]*\][ \t]*$", re.I)
 _DIV_ATTRIBUTE = re.compile(r"""(?P<key>[A-Za-z][\w-]*)\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""")
 _KEPT_DIV_ATTRIBUTES = re.compile(r"^(?:class|id|data-[\w-]+)$")
-MAX_QUOTE_DEPTH = 32  # quotes nested deeper stay text (with a warning from the source stage)
+MAX_QUOTE_DEPTH = 64  # a backstop: the source stage flattens deeper nesting first
 
 
 class QuoteSection:

@@ -13,11 +13,16 @@ from typing import Any
 
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import STX
 
-from .docfx_source import (
+from .docfx_placeholders import (
     LINK_TOKEN_RE,
+    NODE_ATTRIBUTE_RE,
     NODE_MARKER_ANYWHERE_RE,
     NODE_MARKER_RE,
+    lookup,
+)
+from .docfx_source import (
     Conversion,
     DocfxNode,
     LinkOrigin,
@@ -54,13 +59,15 @@ class DocfxRenderTreeprocessor(Treeprocessor):
     def _element(self, element: etree.Element, parents: dict[etree.Element, etree.Element]) -> None:
         node_id = element.get("data-docfx-node")
         if node_id is not None:
-            del element.attrib["data-docfx-node"]
-            self._container(element, self.conversion.nodes[int(node_id)])
+            del element.attrib["data-docfx-node"]  # an article's own is dropped
+            node = lookup(self.conversion.nodes, NODE_ATTRIBUTE_RE.match(node_id))
+            if node is not None:
+                self._container(element, node)
         elif element.tag == "p" and len(element) == 0 and element.text:
-            marker = NODE_MARKER_RE.match(element.text.strip())
-            if marker:
+            node = lookup(self.conversion.nodes, NODE_MARKER_RE.match(element.text.strip()))
+            if node is not None:
                 element.text = None
-                self._bodiless(element, self.conversion.nodes[int(marker.group(1))])
+                self._bodiless(element, node)
         elif element.tag == "a":
             self._link(element)
         elif element.tag == "img":
@@ -71,8 +78,7 @@ class DocfxRenderTreeprocessor(Treeprocessor):
     # -- links and markdown images -----------------------------------------------------------
 
     def _origin(self, value: str | None) -> LinkOrigin | None:
-        match = LINK_TOKEN_RE.fullmatch(value or "")
-        return self.conversion.links[int(match.group(1))] if match else None
+        return lookup(self.conversion.links, LINK_TOKEN_RE.fullmatch(value or ""))
 
     def _link(self, element: etree.Element) -> None:
         if element.get("href") == "":  # `[text]()`: reported by the source stage
@@ -256,16 +262,14 @@ class DocfxRenderTreeprocessor(Treeprocessor):
     def _restore_tokens(self, root: etree.Element) -> None:
         """A link token the inline parser did not turn into a link goes back to its target."""
 
-        def restore(match: re.Match[str]) -> str:
-            return self.conversion.links[int(match.group(1))].target
-
+        restore = _restorer(self.conversion.links)
         for element in root.iter():
-            if element.text and "docfx-link:" in element.text:
+            if element.text and STX in element.text:
                 element.text = LINK_TOKEN_RE.sub(restore, element.text)
-            if element.tail and "docfx-link:" in element.tail:
+            if element.tail and STX in element.tail:
                 element.tail = LINK_TOKEN_RE.sub(restore, element.tail)
             for key, value in element.attrib.items():
-                if "docfx-link:" in value:
+                if STX in value:
                     element.set(key, LINK_TOKEN_RE.sub(restore, value))
 
 
@@ -294,6 +298,15 @@ class DocfxLeftoverPostprocessor(Postprocessor):
         self._conversion = conversion
 
     def run(self, text: str) -> str:
-        links = self._conversion().links
-        text = LINK_TOKEN_RE.sub(lambda match: links[int(match.group(1))].target, text)
+        text = LINK_TOKEN_RE.sub(_restorer(self._conversion().links), text)
         return NODE_MARKER_ANYWHERE_RE.sub("", text)
+
+
+def _restorer(links: list[LinkOrigin]) -> Callable[[re.Match[str]], str]:
+    """A link placeholder back to the target as written (`""` if it is not one of ours)."""
+
+    def restore(match: re.Match[str]) -> str:
+        origin = lookup(links, match)
+        return origin.target if origin is not None else ""
+
+    return restore

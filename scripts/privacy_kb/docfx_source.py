@@ -34,17 +34,22 @@ from .docfx_code import (
     snippet_text,
 )
 from .docfx_inline import escape_markdown, image_problem, rewrite_inline
+from .docfx_limits import (
+    MAX_BLOCK,
+    MAX_CONTAINERS,
+    MAX_LINE,
+    MAX_NESTING,
+    as_code_span,
+    flatten,
+    nesting,
+)
+from .docfx_placeholders import link_token, node_attribute, node_marker
 from .docfx_source_attrs import parse_attributes
 
 PAGE = "(page)"  # the path reported for lines of the page itself, which is not a source file
 MAX_INCLUDE_DEPTH = 8
 CYCLE = "\x00cycle"  # what `_read_include` returns for an include DocFX shows as text
 ALERT_TYPES = frozenset({"NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"})
-NODE_MARKER = "\x02docfx-node:{}\x03"  # normalize_whitespace strips \x02 from sources: unforgeable
-NODE_MARKER_RE = re.compile("^\x02docfx-node:(\\d+)\x03$")
-NODE_MARKER_ANYWHERE_RE = re.compile("\x02docfx-node:\\d+\x03")
-LINK_TOKEN = "docfx-link:{}"
-LINK_TOKEN_RE = re.compile(r"docfx-link:(\d+)")
 
 _FENCE_OPEN = re.compile(r"^(?P<prefix>[ \t>]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 # `[!INCLUDE [name](path "title")]`: `)]` adjacent, `\(` and `\)` escapes in the path (DocFX).
@@ -205,6 +210,9 @@ class _FileState:
     # What the previous line's text was ("paragraph", "list" or None after a blank line), to
     # let a bullet list interrupt a paragraph as it does on Learn (CommonMark).
     text_kind: str | None = None
+    block_chars: int = 0  # characters since the last blank line (see `_bounded`)
+    refused: dict[str, int] = field(default_factory=dict)  # containers nested too deep, by kind
+    reported: set[str] = field(default_factory=set)  # limits already reported for this file
 
 
 class DocfxSourcePreprocessor(Preprocessor):
@@ -301,6 +309,9 @@ class DocfxSourcePreprocessor(Preprocessor):
             if re.match(rf"^[ \t>]*{re.escape(state.fence[0])}{{{len(state.fence)},}}\s*$", line):
                 state.fence = None
             return [line]
+        line, split = self._bounded(state, line, number)
+        if split is not None:
+            return [split, *self._line(state, line, number, stack)]
         interrupting = self._list_interrupting_paragraph(state, line)
         if interrupting is not None:
             return [interrupting, *self._line(state, line, number, stack)]
@@ -314,6 +325,35 @@ class DocfxSourcePreprocessor(Preprocessor):
             if handled is not None:
                 return handled
         return [self._inline(state, line, number, stack)]
+
+    def _bounded(self, state: _FileState, line: str, number: int) -> tuple[str, str | None]:
+        """`line` within the limits of `docfx_limits`, and the blank line (with the line's quote
+        markers) to put before it when its paragraph is cut; None when it is not."""
+        def report(path: str, number: int, what: str, action: str) -> None:
+            if what not in state.reported:  # once a file: the first line names the place
+                state.reported.add(what)
+                self.conversion.report(path, number, what, action)
+
+        if not line.strip():
+            state.block_chars = 0
+            return line, None
+        if nesting(line, len(state.stack), self.md.tab_length) > MAX_NESTING:
+            report(state.path, number, f"nested deeper than {MAX_NESTING} levels",
+                   "the deeper levels shown as text")
+            line = flatten(line, len(state.stack), self.md.tab_length)
+        if len(line) > MAX_LINE and not state.in_comment:
+            report(state.path, number, f"line longer than {MAX_LINE:,} characters",
+                   "shown as code")
+            line = as_code_span(line)
+        if "|" in line or _LIST_ITEM.match(line):
+            return line, None  # table cells and list items are texts of their own
+        state.block_chars += len(line)
+        if state.block_chars > MAX_BLOCK and state.block_chars > len(line):
+            report(state.path, number, f"paragraph longer than {MAX_BLOCK:,} characters",
+                   "cut into paragraphs")
+            state.block_chars = len(line)
+            return line, _QUOTE_PREFIX.match(line).group(0).rstrip()
+        return line, None
 
     @staticmethod
     def _list_interrupting_paragraph(state: _FileState, line: str) -> str | None:
@@ -356,7 +396,7 @@ class DocfxSourcePreprocessor(Preprocessor):
             if snippet is not None:
                 prefix = bang.group("prefix")
                 node = self._code_snippet(snippet, state.path, number)
-                return [prefix.rstrip(), prefix + NODE_MARKER.format(node), prefix.rstrip()]
+                return [prefix.rstrip(), prefix + node_marker(node), prefix.rstrip()]
         if _INDENTED_HEADING.match(line) and state.text_kind != "list":
             return [line.lstrip(" ")]  # up to 3 spaces before `#` (CommonMark)
         if tab := _TAB_HEADING.match(line):
@@ -406,7 +446,7 @@ class DocfxSourcePreprocessor(Preprocessor):
                 "missing-include", state.path, number,
                 {"target": target, "reason": included},
             ))
-            return [blank, prefix + NODE_MARKER.format(node), blank]
+            return [blank, prefix + node_marker(node), blank]
         body = [prefix + text if text.strip() else blank for text in included]
         return [blank, *body, blank]
 
@@ -438,7 +478,7 @@ class DocfxSourcePreprocessor(Preprocessor):
             if not _needs_resolving(bare):
                 return match.group(0)
             self.conversion.links.append(LinkOrigin(bare, path, number))
-            return match.group("open") + LINK_TOKEN.format(len(self.conversion.links) - 1)
+            return match.group("open") + link_token(len(self.conversion.links) - 1)
 
         pieces, position = [], 0
         for opening in _LINK_OPENING.finditer(text):
@@ -448,7 +488,7 @@ class DocfxSourcePreprocessor(Preprocessor):
             if link:
                 pieces += [text[position : opening.start()], token(link)]
                 position = link.end()
-            elif text[opening.end() :].strip():
+            elif "[" in text[: opening.start()] and text[opening.end() :].strip():
                 # A `](` whose `)` is not on this line is not a link (CommonMark); escaped, so
                 # that Python-Markdown does not run the link and its title into the next lines.
                 # (At the end of a line, the destination may be on the next one.)
@@ -490,11 +530,21 @@ class DocfxSourcePreprocessor(Preprocessor):
             node = self._image(attrs, state.path, number) if name == "image" else self._code(
                 attrs, state.path, number)
             blank = prefix.rstrip()
-            return [blank, prefix + NODE_MARKER.format(node), blank]
+            return [blank, prefix + node_marker(node), blank]
         if name == "video":
             return self._video(parse_attributes(rest), prefix, state.path, number)
         if name == "image-end" and not in_quote:
             return self._close(state, "image", number, name)
+        if name in CONTAINERS and not in_quote and len(state.stack) >= MAX_CONTAINERS:
+            if "containers" not in state.reported:
+                state.reported.add("containers")
+                self.conversion.report(state.path, number, f"`:::{name}` nested deeper than "
+                                       f"{MAX_CONTAINERS} containers", "shown as text")
+            state.refused[name] = state.refused.get(name, 0) + 1
+            return None
+        if name in CONTAINER_ENDS and state.refused.get(CONTAINER_ENDS[name]):
+            state.refused[CONTAINER_ENDS[name]] -= 1  # the end of a container shown as text
+            return None
         if name in CONTAINERS and not in_quote:
             attrs = parse_attributes(rest)
             problem = _container_problem(name, rest)
@@ -533,7 +583,7 @@ class DocfxSourcePreprocessor(Preprocessor):
             self.conversion.report(path, number, f"invalid `:::video`: {problem}", "shown as text")
             return None
         node = self.conversion.add_node(DocfxNode("video", path, number, attrs))
-        return [prefix.rstrip(), prefix + NODE_MARKER.format(node), prefix.rstrip()]
+        return [prefix.rstrip(), prefix + node_marker(node), prefix.rstrip()]
 
     def _image(self, attrs: dict[str, str], path: str, number: int) -> int:
         source = attrs.get("source", "")
@@ -607,7 +657,7 @@ class DocfxSourcePreprocessor(Preprocessor):
     def _open(self, state: _FileState, kind: str, node: int, dedent: int) -> list[str]:
         outer = max((entry[2] for entry in state.stack), default=0)
         state.stack.append((kind, node, outer + dedent))
-        return ["", f'<div data-docfx-node="{node}" markdown="1">', ""]
+        return ["", f'<div data-docfx-node="{node_attribute(node)}" markdown="1">', ""]
 
     def _close(self, state: _FileState, kind: str, number: int, name: str) -> list[str] | None:
         if not any(entry[0] == kind for entry in state.stack):
