@@ -220,3 +220,85 @@ def test_shuffled_real_lines_never_raise_or_leak(tmp_path: Path) -> None:
         include.write_text("\n".join(rng.sample(lines, 5)) + "\n[!INCLUDE [x](../x.md)]")
         html = render(md, "articles/a/x.md")
         assert "docfx-link" not in html and "\x02" not in html
+
+
+# -- placeholders, bounds (issue 10) ------------------------------------------------------------
+
+
+def _render_text(tmp_path: Path, text: str) -> tuple[str, list[str]]:
+    article = tmp_path / "articles" / "x" / "a.md"
+    article.parent.mkdir(parents=True, exist_ok=True)
+    article.write_text(text, encoding="utf-8")
+    md = make_markdown(tmp_path, ["articles/x/a.md"])
+    html = render(md, "articles/x/a.md")
+    return html, [str(problem) for problem in md.docfx_problems]
+
+
+def test_placeholders_cannot_be_forged(tmp_path: Path) -> None:
+    html, _ = _render_text(tmp_path, (
+        "Text docfx-link:99 and docfx-link:0 and \x02docfx-link:0\x03.\n\n"
+        "[first](other.md) [second](docfx-link:0) [third](docfx-link:99)\n\n"
+        '<div data-docfx-node="0" markdown="1">\n\nbody\n\n</div>\n\n'
+        "\x02docfx-node:0\x03\n\n:::image type=\"icon\" source=\"x.png\":::\n"
+    ))
+    assert "Text docfx-link:99 and docfx-link:0 and docfx-link:0." in html
+    assert 'href="docfx-link:0"' in html and 'href="docfx-link:99"' in html
+    assert html.count("other") == 2  # href and data-learn-href of the first link only
+    assert "data-docfx-node" not in html and "\x02" not in html and "\x03" not in html
+
+
+@pytest.mark.parametrize("construct", ["list", "ordered", "quote", "alert", "moniker", "zone",
+                                       "row"])
+def test_nesting_past_the_limit_becomes_text(tmp_path: Path, construct: str) -> None:
+    depth = 400
+    text = {
+        "list": "".join("    " * i + "- item\n" for i in range(depth)),
+        "ordered": "".join("    " * i + "1. item\n" for i in range(depth)),
+        "quote": "".join(">" * i + " text\n" for i in range(1, depth)),
+        "alert": "".join("> " * i + "[!NOTE]\n" + "> " * i + "text\n" for i in range(1, depth)),
+        "moniker": '::: moniker range="a"\n' * depth + "x\n" + "::: moniker-end\n" * depth,
+        "zone": '::: zone pivot="a"\n' * depth + "x\n" + "::: zone-end\n" * depth,
+        "row": ":::row:::\n:::column:::\n" * depth + "x\n" + ":::column-end:::\n:::row-end:::\n"
+        * depth,
+    }[construct]
+    html, problems = _render_text(tmp_path, text)
+    deep = [problem for problem in problems if "nested deeper" in problem]
+    assert len(deep) == 1 and deep[0].startswith("articles/x/a.md:")
+    assert "item" in html or "text" in html or "x" in html
+
+
+def test_a_megabyte_line_of_brackets_builds(tmp_path: Path) -> None:
+    html, problems = _render_text(tmp_path, "[" * 1_000_000 + "\n\n[a](b.md) after\n")
+    assert problems[0] == ("articles/x/a.md:1: line longer than 20,000 characters; "
+                           "shown as code")
+    assert html.count("[") >= 1_000_000 and ">a</a> after" in html
+
+
+def test_linear_bracket_matching_agrees_with_python_markdown() -> None:
+    """The looked-up closing bracket is the one Python-Markdown's own scan finds."""
+    import random
+
+    from markdown.inlinepatterns import LINK_RE, LinkInlineProcessor
+
+    from privacy_kb.docfx_linear import BracketIndex, _linear
+
+    md = markdown.Markdown()
+    original = LinkInlineProcessor(LINK_RE, md)
+    linear = _linear(LinkInlineProcessor)(LINK_RE, md)
+    linear.brackets = BracketIndex()
+    rng = random.Random(12)
+    for _ in range(300):
+        text = "".join(rng.choice("[[]]ab") for _ in range(rng.randint(1, 60)))
+        text += "x" * rng.choice([0, 2500])  # past the scan limit: the table answers
+        for index in (i + 1 for i, char in enumerate(text) if char == "["):
+            found, end, handled = original.getText(text, index)
+            mine = linear.getText(text, index)
+            assert mine[2] == handled
+            if handled:
+                assert mine == (found, end, handled)
+
+
+def test_paragraphs_are_cut_at_the_limit(tmp_path: Path) -> None:
+    html, problems = _render_text(tmp_path, "[a](b.md) *c* `d`\n" * 2_000)
+    assert "articles/x/a.md:" in problems[0] and "cut into paragraphs" in problems[0]
+    assert html.count("<p>") > 3 and html.count("<em>c</em>") == 2_000
