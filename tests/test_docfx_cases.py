@@ -8,6 +8,10 @@ Which cases apply: the 210 that `cases.json` does not skip. Skipped are the feat
 articles do not use or that are not syntax (PlantUML, mathematics, chromeless forms, interactive
 code, custom block aggregators, non-default pipeline options, DocFX-internal front matter
 rendering, tests without expected HTML, and tests DocFX itself skips).
+
+Pass rate per construct (DocFX test file): tests/docfx_cases/README.md. In short, 205 of 210
+(97.6%): every CodeSnippet, Code, QuoteSectionNote, Video, Rows, zone, moniker, tab, no-loc and
+triple-colon case; the five others are `KNOWN_FAILURES` below, each with its reason.
 """
 
 from __future__ import annotations
@@ -42,6 +46,29 @@ KNOWN_FAILURES: dict[str, str] = {
 }
 
 
+# Inputs DocFX treats as invalid (its test expects an error or a warning), and what we do.
+WARN = "like DocFX: a warning naming file:line, the text shown, the build goes on (--strict fails)"
+INVALID_INPUTS: dict[str, str] = {
+    "CodeSnippetTest-01": WARN + "; a note stands in for the missing file, as DocFX's does",
+    "CodeSnippetTest-04": WARN + "; an empty code block, as DocFX",
+    "CodeSnippetTest-05": WARN + "; an empty code block, as DocFX",
+    "ImageTest-04": WARN, "ImageTest-05": WARN,
+    "MonikerRangeTest-02": WARN,
+    "MonikerRangeTest-04": WARN + " (the moniker is closed at the end of the file, as DocFX)",
+    "QuoteSectionNoteTest-01": WARN, "QuoteSectionNoteTest-20": WARN,
+    "RenderZoneTest-02": WARN,
+    "RenderZoneTest-04": WARN + " (the zone is closed at the end of the file, as DocFX)",
+    **{f"RenderZoneTest-{n:02}": WARN for n in (7, 8, 9, 11, 12, 13, 14)},
+    **{f"VideoTest-{n:02}": WARN for n in (7, 8, 10, 11)},
+    "VideoTest-09": "more forgiving: DocFX warns about a host it does not know and embeds the "
+    "video anyway; we link to it without a warning",
+    "VideoTest-12": "more forgiving: DocFX warns about a Channel 9 URL that is not a player and "
+    "embeds it anyway; we link to it without a warning",
+    "GeneralTest-33": "more forgiving: DocFX warns that the second tab group's condition names a "
+    "tab of another group; we render both groups without a warning",
+}
+
+
 def build_case(case: dict, root: Path) -> tuple[str, list]:
     """Our page for a case, built from a copy of its docset; and the problems reported."""
     shutil.copytree(CASES_DIR / "cases" / case["id"], root, dirs_exist_ok=True)
@@ -73,6 +100,14 @@ def _params() -> list:
 def test_docfx_case(case: dict, tmp_path: Path) -> None:
     html, _ = build_case(case, tmp_path / "docset")
     assert differences(html, expected_html(case), set(case["ignore_words"])) == []
+
+
+def test_invalid_inputs_are_warned_about_unless_we_are_more_forgiving(tmp_path: Path) -> None:
+    invalid = {case["id"]: case for case in APPLICABLE if case["expected_errors"]}
+    assert set(invalid) == set(INVALID_INPUTS)
+    for case_id, what in INVALID_INPUTS.items():
+        _, problems = build_case(invalid[case_id], tmp_path / case_id)
+        assert bool(problems) == what.startswith(WARN), (case_id, problems)
 
 
 def test_the_applicable_cases_are_the_issue_s_210() -> None:

@@ -20,7 +20,9 @@ from markdown.blockprocessors import BlockProcessor
 
 from .docfx_video import video_element
 
-__all__ = ["ALERT_TYPES", "DocfxQuoteProcessor", "QuoteSection", "quote_sections"]
+__all__ = [
+    "ALERT_TYPES", "DocfxQuoteProcessor", "QuoteSection", "is_section_marker", "quote_sections"
+]
 
 ALERT_TYPES = ("NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION")
 _ALERT = re.compile(r"^ {0,3}\[!(?P<type>note|tip|important|warning|caution)\][ \t]*$", re.I)
@@ -54,6 +56,11 @@ def div_attributes(text: str) -> dict[str, str]:
         else match.group("sq")
         for match in _DIV_ATTRIBUTE.finditer(text)
     }
+
+
+def is_section_marker(line: str) -> bool:
+    """Whether a blockquote line (without its `>`) starts a section."""
+    return bool(_ALERT.match(line) or _DIV.match(line) or _VIDEO.match(line))
 
 
 def quote_sections(lines: list[str]) -> list[QuoteSection]:

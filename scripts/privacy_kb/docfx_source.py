@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 from markdown.preprocessors import Preprocessor
 
+from .docfx_alerts import is_section_marker
 from .docfx_code import (
     LANGUAGE_BY_EXTENSION,
     CodeSnippet,
@@ -74,6 +75,7 @@ _TAB_GROUP_END = re.compile(r"^ {0,3}-[ \t]*-[ \t]*-[ \t-]*$")  # a thematic bre
 _TABLE_DELIMITER_ROW = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$")
 _DIV_LINE = re.compile(r"^(?P<prefix>[ \t]*>)[ \t]*\[!div\b[^\]]*\][ \t]*$", re.I)
 _BLOCK_BANG = re.compile(r"^(?P<prefix>[ \t]*(?:>[ \t]?)*)(?P<rest>\[!.*)$")
+_SECTION_MARKER = re.compile(r"^ {0,3}\[!(note|tip|important|warning|caution|div|video)\b", re.I)
 _KNOWN_BANG_NAMES = frozenset({"include", "div", "video"})
 _VIDEO_ATTRIBUTES = frozenset({"source", "title", "max-width", "thumbnail", "upload-date"})
 _QUOTE_LINE = re.compile(r"^[ \t]*>")
@@ -411,6 +413,12 @@ class DocfxSourcePreprocessor(Preprocessor):
         return None
 
     def _inline(self, state: _FileState, line: str, number: int, stack: tuple[str, ...]) -> str:
+        quote = _QUOTE_PREFIX.match(line).group(0)
+        body = line[len(quote) :]
+        marker = _SECTION_MARKER.match(body) if ">" in quote else None
+        if marker and not is_section_marker(body):  # `> [!NOTE] text`: DocFX warns too
+            self.conversion.report(state.path, number, f"`[!{marker.group(1)}]` with more "
+                                   "on its line is not a quote section", "shown as text")
         segments, state.in_comment = _split_segments(line, state.in_comment)
         pieces = []
         for rewritable, text in segments:
