@@ -11,7 +11,11 @@ becomes nodes (`md.docfx_nodes`) that the render stage (`docfx_render`) turns in
 - a container (zones, monikers, rows, columns, tabs, complex images) becomes a
   `<div data-docfx-node="N" markdown="1">` block, so that `md_in_html` parses its body.
 
-Lines inside code fences, inline code and HTML comments are never rewritten.
+Each construct that is a line of its own is a small processor with `test` and `run`
+(`docfx_lines`, tried in priority order, like Python-Markdown's block processors); constructs
+inside a line are rewritten by `docfx_inline`; the limits on nesting and length are
+`docfx_limits`. Placeholders are wrapped in STX/ETX (`docfx_placeholders`). Lines inside code
+fences, inline code and HTML comments are never rewritten.
 """
 
 from __future__ import annotations
@@ -31,7 +35,6 @@ from .docfx_code import (
     LANGUAGE_BY_EXTENSION,
     CodeSnippet,
     line_ranges,
-    parse_snippet_line,
     snippet_text,
 )
 from .docfx_inline import escape_markdown, image_problem, rewrite_inline
@@ -44,6 +47,7 @@ from .docfx_limits import (
     flatten,
     nesting,
 )
+from .docfx_lines import line_processors
 from .docfx_placeholders import link_token, node_attribute, node_marker
 from .docfx_source_attrs import parse_attributes
 
@@ -62,19 +66,7 @@ _INCLUDE = re.compile(r"\[!INCLUDE-?[ \t]*" + _INCLUDE_BODY, re.I)
 _BLOCK_INCLUDE = re.compile(
     r"^(?P<prefix>[ \t]*(?:>[ \t]?)*)\[!INCLUDE[ \t]*" + _INCLUDE_BODY + r"[ \t]*$", re.I
 )
-_TRIPLE_COLON = re.compile(
-    r"^(?P<prefix>[ \t]*(?:>[ \t]?)*):::\s*(?P<name>[A-Za-z][\w-]*)(?P<rest>.*)$"
-)
-_TAB_HEADING = re.compile(
-    r"^(?P<hashes>#{1,6})[ \t]+(?:<a\b[^<>]*>\s*</a>\s*)?"
-    r"\[(?P<title>[^\]]+)\]\(#tab/(?P<id>[^)\s]+)\)\s*$"
-)
-_HEADING = re.compile(r"^(#{1,6})[ \t]")
-_INDENTED_HEADING = re.compile(r"^ {1,3}#{1,6}(?:[ \t]|$)")
-_TAB_GROUP_END = re.compile(r"^ {0,3}-[ \t]*-[ \t]*-[ \t-]*$")  # a thematic break of dashes
 _TABLE_DELIMITER_ROW = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$")
-_DIV_LINE = re.compile(r"^(?P<prefix>[ \t]*>)[ \t]*\[!div\b[^\]]*\][ \t]*$", re.I)
-_BLOCK_BANG = re.compile(r"^(?P<prefix>[ \t]*(?:>[ \t]?)*)(?P<rest>\[!.*)$")
 _SECTION_MARKER = re.compile(r"^ {0,3}\[!(note|tip|important|warning|caution|div|video)\b", re.I)
 _KNOWN_BANG_NAMES = frozenset({"include", "div", "video"})
 _VIDEO_ATTRIBUTES = frozenset({"source", "title", "max-width", "thumbnail", "upload-date"})
@@ -223,6 +215,7 @@ class DocfxSourcePreprocessor(Preprocessor):
     def __init__(self, md: Any, conversion_factory: Callable[[], Conversion]) -> None:
         super().__init__(md)
         self._conversion_factory = conversion_factory
+        self.line_processors = line_processors(self)
 
     def run(self, lines: list[str]) -> list[str]:
         self.conversion = self._conversion_factory()
@@ -388,28 +381,13 @@ class DocfxSourcePreprocessor(Preprocessor):
     def _block_construct(
         self, state: _FileState, line: str, number: int, stack: tuple[str, ...]
     ) -> list[str] | None:
-        if div := _DIV_LINE.match(line):
-            # `> [!div class="checklist"]` is a line of its own, so that a list can follow.
-            return [self._inline(state, line, number, stack), div.group("prefix")]
-        if include := _BLOCK_INCLUDE.match(line):
-            return self._block_include(state, include, number, stack)
-        if "[!" in line and (bang := _BLOCK_BANG.match(line)):
-            snippet = parse_snippet_line(bang.group("rest"))
-            if snippet is not None:
-                prefix = bang.group("prefix")
-                node = self._code_snippet(snippet, state.path, number)
-                return [prefix.rstrip(), prefix + node_marker(node), prefix.rstrip()]
-        if _INDENTED_HEADING.match(line) and state.text_kind != "list":
-            return [line.lstrip(" ")]  # up to 3 spaces before `#` (CommonMark)
-        if tab := _TAB_HEADING.match(line):
-            return self._tab(state, tab, number)
-        if state.tab_level and _TAB_GROUP_END.match(line):
-            return self._close_until(state, "tabs")
-        heading = _HEADING.match(line)
-        if heading and state.tab_level and len(heading.group(1)) < state.tab_level:
-            return self._close_until(state, "tabs") + [line]
-        if construct := _TRIPLE_COLON.match(line):
-            return self._triple_colon(state, construct, number)
+        """The lines the first line processor (`docfx_lines`) that takes `line` makes of it."""
+        for processor in self.line_processors:
+            match = processor.test(state, line)
+            if match is not None:
+                lines = processor.run(state, match, number, stack)
+                if lines is not None:
+                    return lines
         return None
 
     def _inline(self, state: _FileState, line: str, number: int, stack: tuple[str, ...]) -> str:
