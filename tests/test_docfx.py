@@ -163,7 +163,8 @@ def test_revision_renders_with_exactly_the_upstream_problems() -> None:
 
 def test_markdown_extensions_is_the_one_list() -> None:
     extensions, configs = markdown_extensions("content", [BUNDLED])
-    assert extensions == ["toc", "tables", "md_in_html", "pymdownx.superfences", "privacy_kb.docfx"]
+    assert extensions == ["toc", "tables", "md_in_html", "pymdownx.superfences", "pymdownx.emoji",
+                          "privacy_kb.docfx"]
     assert configs["privacy_kb.docfx"] == {
         "source_root": "content", "hosted": [BUNDLED], "known_problems": []
     }

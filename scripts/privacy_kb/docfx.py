@@ -48,6 +48,7 @@ REQUIRED_EXTENSIONS = (
     "tables",  # pipe tables, also without leading/trailing pipes
     "md_in_html",  # bodies of zones, monikers, rows, columns, tabs are markdown inside <div>s
     "pymdownx.superfences",  # code fences nested in alerts and list items
+    "pymdownx.emoji",  # `:smile:` as the character, as DocFX's default pipeline does
 )
 
 
@@ -59,10 +60,14 @@ def markdown_extensions(
     Example: `Markdown(extensions=exts, extension_configs=configs)` with
     `exts, configs = markdown_extensions("content", ["articles/ai-foundry/how-to/x.md"])`.
     """
+    from pymdownx.emoji import gemoji, to_alt
+
     from .learn import slugify
 
     configs: dict[str, dict[str, Any]] = {
         "toc": {"slugify": slugify},
+        # GitHub's shortcodes, written as Unicode characters: no images from a CDN.
+        "pymdownx.emoji": {"emoji_index": gemoji, "emoji_generator": to_alt},
         "privacy_kb.docfx": {
             "source_root": str(source_root),
             "hosted": list(hosted),
