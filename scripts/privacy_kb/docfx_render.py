@@ -13,7 +13,7 @@ from typing import Any
 
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import STX
+from markdown.util import ETX, STX
 
 from .docfx_placeholders import (
     LINK_TOKEN_RE,
@@ -32,6 +32,7 @@ from .docfx_video import video_element
 from .links import LinkResolver
 
 _DIV_MARKER = re.compile(r'^\s*\[!div\s+class\s*=\s*"(?P<classes>[^"]*)"\s*\]\s*', re.I)
+_NODE_ATTRIBUTE_LEFT = re.compile(r' data-docfx-node="[^"]*"')
 _MEDIA_LINK = re.compile(r"^https?://[^?#]+\.(?:mp4|webm|ogg|ogv|mov)(?:[?#].*)?$", re.I)
 _FLEX_ROW = "display:flex;flex-wrap:wrap;gap:1rem"
 _FLEX_COLUMN = "flex:1 1 0;min-width:12rem"
@@ -291,7 +292,7 @@ def _note(
 
 class DocfxLeftoverPostprocessor(Postprocessor):
     """Raw HTML blocks (say, an unclosed `<table>`) swallow markdown whole, tokens included:
-    put link targets back as written and drop node markers there."""
+    put link targets back as written and drop node markers and container attributes there."""
 
     def __init__(self, md: Any, conversion: Callable[[], Conversion]) -> None:
         super().__init__(md)
@@ -299,7 +300,8 @@ class DocfxLeftoverPostprocessor(Postprocessor):
 
     def run(self, text: str) -> str:
         text = LINK_TOKEN_RE.sub(_restorer(self._conversion().links), text)
-        return NODE_MARKER_ANYWHERE_RE.sub("", text)
+        text = _NODE_ATTRIBUTE_LEFT.sub("", NODE_MARKER_ANYWHERE_RE.sub("", text))
+        return text.replace(STX, "").replace(ETX, "")  # never article text: see placeholders
 
 
 def _restorer(links: list[LinkOrigin]) -> Callable[[re.Match[str]], str]:
