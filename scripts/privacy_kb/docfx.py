@@ -35,7 +35,11 @@ from markdown.inlinepatterns import HtmlInlineProcessor
 from .docfx_alerts import DocfxQuoteProcessor
 from .docfx_inline import HTML_RE
 from .docfx_linear import register_linear_links
-from .docfx_render import DocfxLeftoverPostprocessor, DocfxRenderTreeprocessor
+from .docfx_render import (
+    ControlCharacterPostprocessor,
+    DocfxLeftoverPostprocessor,
+    DocfxRenderTreeprocessor,
+)
 from .docfx_source import PAGE, Conversion, DocfxSourcePreprocessor
 from .links import LinkResolver
 from .problems import Problem
@@ -88,6 +92,7 @@ class DocfxExtension(Extension):
     | `quote` | blockprocessor | 20 | the blockquote (DocFX sections: alerts, divs, videos) |
     | `docfx_render` | treeprocessor | 15 | - (after inline 20, before toc 5) |
     | `docfx_leftovers` | postprocessor | 25 | - (after raw_html 30: tokens inside raw HTML) |
+    | `docfx_control` | postprocessor | 1 | - (last: no STX/ETX survives) |
     """
 
     def __init__(self, **kwargs: Any) -> None:
@@ -120,6 +125,7 @@ class DocfxExtension(Extension):
         md.postprocessors.register(
             DocfxLeftoverPostprocessor(md, self._current_conversion), "docfx_leftovers", 25
         )
+        md.postprocessors.register(ControlCharacterPostprocessor(md), "docfx_control", 1)
 
     def reset(self) -> None:
         md = self.md

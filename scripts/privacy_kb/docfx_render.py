@@ -300,8 +300,15 @@ class DocfxLeftoverPostprocessor(Postprocessor):
 
     def run(self, text: str) -> str:
         text = LINK_TOKEN_RE.sub(_restorer(self._conversion().links), text)
-        text = _NODE_ATTRIBUTE_LEFT.sub("", NODE_MARKER_ANYWHERE_RE.sub("", text))
-        return text.replace(STX, "").replace(ETX, "")  # never article text: see placeholders
+        return _NODE_ATTRIBUTE_LEFT.sub("", NODE_MARKER_ANYWHERE_RE.sub("", text))
+
+
+class ControlCharacterPostprocessor(Postprocessor):
+    """Drops any STX/ETX left once Python-Markdown's own postprocessors have resolved their
+    placeholders: they are never article text (see `docfx_placeholders`)."""
+
+    def run(self, text: str) -> str:
+        return text.replace(STX, "").replace(ETX, "")
 
 
 def _restorer(links: list[LinkOrigin]) -> Callable[[re.Match[str]], str]:
