@@ -25,6 +25,7 @@ from .docfx_source import (
     resolve_in_root,
 )
 from .links import LinkResolver
+from .paths import MAX_MEDIA_BYTES, SourceError, resolve_inside
 
 _DIV_MARKER = re.compile(r'^\s*\[!div\s+class\s*=\s*"(?P<classes>[^"]*)"\s*\]\s*', re.I)
 _FLEX_ROW = "display:flex;flex-wrap:wrap;gap:1rem"
@@ -101,7 +102,7 @@ class DocfxRenderTreeprocessor(Treeprocessor):
         if origin is None:
             return
         path = resolve_in_root(origin.target.split("#")[0].split("?")[0], origin.path)
-        if path is not None and (self.conversion.source_root / path).is_file():
+        if path is not None and media_inside(self.conversion, path, origin.path, origin.line):
             self.conversion.add_media(path)
             element.set("src", "/" + path)
             return
@@ -262,6 +263,21 @@ class DocfxRenderTreeprocessor(Treeprocessor):
             for key, value in element.attrib.items():
                 if "docfx-link:" in value:
                     element.set(key, LINK_TOKEN_RE.sub(restore, value))
+
+
+def media_inside(conversion: Conversion, path: str, origin: str, line: int) -> bool:
+    """Whether an image file exists inside the source root (a symlink out is fatal) and is
+    small enough to publish."""
+    try:
+        file = resolve_inside(conversion.source_root, path, f"{origin}:{line}")
+    except SourceError as error:
+        conversion.report(error.path, error.line, error.what, "not used", fatal=True)
+        return False
+    if file is not None and file.stat().st_size > MAX_MEDIA_BYTES:
+        conversion.report(origin, line, f"image `{path}` is larger than {MAX_MEDIA_BYTES:,} "
+                          "bytes", "not published")
+        return False
+    return file is not None
 
 
 def _note(

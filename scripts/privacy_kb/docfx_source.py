@@ -26,6 +26,8 @@ from typing import Any
 import yaml
 from markdown.preprocessors import Preprocessor
 
+from .paths import MAX_MEDIA_BYTES, SourceError, read_source_text, resolve_inside
+
 PAGE = "(page)"  # the path reported for lines of the page itself, which is not a source file
 MAX_INCLUDE_DEPTH = 8
 ALERT_TYPES = frozenset({"NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"})
@@ -230,8 +232,12 @@ class DocfxSourcePreprocessor(Preprocessor):
             report(path, line, f"include `{target}` resolves outside the source root",
                    "not included; shown a note instead", fatal=True)
             return "outside the source root"
-        file = self.conversion.source_root / resolved
-        if not file.is_file():
+        try:  # symlinks followed, then checked: the real file must be inside the root
+            file = resolve_inside(self.conversion.source_root, resolved, f"{path}:{line}")
+        except SourceError as error:
+            report(error.path, error.line, error.what, "not included", fatal=True)
+            return "outside the source root"
+        if file is None:
             report(path, line, f"included file `{resolved}` does not exist",
                    "shown a note instead")
             return "missing upstream"
@@ -243,7 +249,11 @@ class DocfxSourcePreprocessor(Preprocessor):
             report(path, line, f"includes nested deeper than {MAX_INCLUDE_DEPTH} at `{resolved}`",
                    "not included")
             return ""
-        text = file.read_text(encoding="utf-8-sig", errors="replace")
+        try:
+            text = read_source_text(file, resolved)
+        except SourceError as error:  # not UTF-8, binary, too big: stop the build
+            report(error.path, error.line, error.what, "not included", fatal=True)
+            return "not readable"
         lines = normalize_source_text(text, self.md.tab_length)
         start, raw_yaml = split_front_matter(lines)
         front_matter = self._parse_front_matter(raw_yaml, resolved)
@@ -447,7 +457,7 @@ class DocfxSourcePreprocessor(Preprocessor):
     def _image(self, attrs: dict[str, str], path: str, number: int) -> int:
         source = attrs.get("source", "")
         resolved = resolve_in_root(source, path) if source else None
-        present = resolved is not None and (self.conversion.source_root / resolved).is_file()
+        present = resolved is not None and self._media_file(resolved, path, number)
         if present:
             self.conversion.add_media(resolved)
         else:
@@ -460,16 +470,39 @@ class DocfxSourcePreprocessor(Preprocessor):
     def _code(self, attrs: dict[str, str], path: str, number: int) -> int:
         source = attrs.get("source", "")
         resolved = resolve_in_root(source, path) if source else None
-        file = self.conversion.source_root / resolved if resolved else None
+        file = self._inside(resolved, path, number) if resolved else None
         node_attrs = dict(attrs)
-        if file is not None and file.is_file():
-            text = file.read_text(encoding="utf-8-sig", errors="replace")
+        text = self._code_text(file, resolved, path, number) if file is not None else None
+        if text is not None:
             node_attrs["text"] = _code_excerpt(text, attrs.get("id", ""), attrs.get("range", ""))
         else:
             self.conversion.report(path, number, f"code sample `{source}` not found"
                                    if source else "code sample without a source",
                                    "shown a note instead")
         return self.conversion.add_node(DocfxNode("code", path, number, node_attrs))
+
+    def _inside(self, resolved: str, path: str, number: int) -> Path | None:
+        """The real file of a source path, if inside the root (else a fatal problem)."""
+        try:
+            return resolve_inside(self.conversion.source_root, resolved, f"{path}:{number}")
+        except SourceError as error:
+            self.conversion.report(error.path, error.line, error.what, "not used", fatal=True)
+            return None
+
+    def _media_file(self, resolved: str, path: str, number: int) -> bool:
+        file = self._inside(resolved, path, number)
+        if file is not None and file.stat().st_size > MAX_MEDIA_BYTES:
+            self.conversion.report(path, number, f"image `{resolved}` is larger than "
+                                   f"{MAX_MEDIA_BYTES:,} bytes", "not published")
+            return False
+        return file is not None
+
+    def _code_text(self, file: Path, resolved: str, path: str, number: int) -> str | None:
+        try:
+            return read_source_text(file, resolved)
+        except SourceError as error:
+            self.conversion.report(error.path, error.line, error.what, "not used", fatal=True)
+            return None
 
     def _tab(self, state: _FileState, match: re.Match[str], number: int) -> list[str]:
         out: list[str] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from . import docfx
 from .docfx_source import split_front_matter
 from .learn import learn_url_for_path
 from .links import source_slug
+from .paths import SourceError, read_source_text, resolve_inside
 from .problems import BuildError, Reporter
 
 _RAW_HTML_PLACEHOLDER = re.compile("\x02wzxhzdk:(\\d+)\x03")
@@ -29,6 +31,9 @@ class ArticleFile:
     lines: tuple[str, ...]
     front_matter: dict[str, Any]
     body_start: int  # 1-based number of the first line after the front matter
+    # Our page name when it differs from `source_slug(path)`: set by the pipeline when two
+    # articles would get the same one (links.source_slugs).
+    page_slug: str = ""
 
     @property
     def title(self) -> str:
@@ -36,7 +41,7 @@ class ArticleFile:
 
     @property
     def slug(self) -> str:
-        return source_slug(self.path)
+        return self.page_slug or source_slug(self.path)
 
     @property
     def learn_url(self) -> str:
@@ -47,33 +52,81 @@ class ArticleFile:
         return str(self.front_matter.get("ms.date", "")).strip()
 
 
+MAX_FOLDER_DEPTH = 128  # deeper than any docs repository; a bound for hostile trees
+
+
 def discover_articles(source_root: Path) -> list[str]:
-    """Article paths under the root, sorted; include files are not articles."""
+    """Article paths under the root, sorted; include files are not articles.
+
+    Symlinks are followed, then checked: a file or folder whose real path is outside the
+    source root is an error (paths.resolve_inside), and a folder seen before is not walked
+    again (a symlink cycle)."""
     if not source_root.is_dir():
         raise BuildError(f"{source_root}: source folder not found")
     base = source_root / "articles" if (source_root / "articles").is_dir() else source_root
-    paths = []
-    for file in sorted(base.rglob("*.md")):
+    found = []
+    for file in _markdown_files(source_root, base):
         relative = file.relative_to(source_root).as_posix()
         if "includes" in relative.split("/")[:-1] or file.name.lower() == "readme.md":
             continue
-        paths.append(relative)
-    if not paths:
+        if resolve_inside(source_root, relative) is not None:
+            found.append(file)
+    if not found:
         raise BuildError(f"{source_root}: no Learn articles (*.md) found")
-    return paths
+    return [file.relative_to(source_root).as_posix() for file in sorted(found)]
+
+
+def _markdown_files(source_root: Path, base: Path) -> list[Path]:
+    """Every `*.md` under `base` (walked without recursion, each real folder once)."""
+    files: list[Path] = []
+    seen: set[str] = set()
+    pending = [(base, 0)]
+    while pending:
+        folder, depth = pending.pop()
+        relative = folder.relative_to(source_root).as_posix()
+        real = resolve_inside_folder(source_root, relative)
+        if real in seen:
+            continue
+        seen.add(real)
+        if depth > MAX_FOLDER_DEPTH:
+            raise SourceError(relative, 0, f"folders nested deeper than {MAX_FOLDER_DEPTH}; "
+                              "not read")
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError as error:
+            raise SourceError(relative, 0, f"cannot be read ({error.strerror})") from None
+        for entry in entries:
+            path = Path(entry.path)
+            if _is_folder(entry):
+                pending.append((path, depth + 1))
+            elif entry.name.endswith(".md"):
+                files.append(path)
+    return files
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()  # follows symlinks; a loop or dangling link is not a folder
+    except OSError:
+        return False
+
+
+def resolve_inside_folder(source_root: Path, relative: str) -> str:
+    """The real path of a folder of the source root; SourceError when it is outside."""
+    real_root = os.path.realpath(source_root)
+    real = os.path.realpath(source_root / relative)
+    if real != real_root and not real.startswith(real_root + os.sep):
+        raise SourceError(relative, 0, "folder leads outside the source root (a symlink); "
+                          "not read")
+    return real
 
 
 def read_article(source_root: Path, path: str) -> ArticleFile:
     """Read one article; bad bytes or bad front matter are a BuildError with file:line."""
-    raw = (source_root / path).read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise BuildError(
-            f"{path}:{line}: not valid UTF-8 (byte 0x{raw[error.start]:02x}); "
-            "save the file as UTF-8"
-        ) from None
+    file = resolve_inside(source_root, path)
+    if file is None:
+        raise SourceError(path, 0, "article not found")
+    text = read_source_text(file, path)
     front_matter, body_start = parse_front_matter(text, path)
     return ArticleFile(path, tuple(text.splitlines()), front_matter, body_start)
 
@@ -115,6 +168,7 @@ class ArticleRenderer:
         self.md.treeprocessors.register(_TreeCapture(self.md), "privacy_kb_capture", -100)
         # Problems are kept on the instance and printed once in the build summary.
         self.md.docfx_reporter = Reporter()  # type: ignore[attr-defined]
+        self.media: set[str] = set()  # images found in the source root, over all articles
 
     def render(self, article: ArticleFile) -> tuple[etree.Element, list]:
         """The article's element tree (raw HTML resolved to text) and the problems found."""
@@ -122,6 +176,7 @@ class ArticleRenderer:
         self.md.convert(include_line(article))
         root = self.md.privacy_kb_tree  # type: ignore[attr-defined]
         _resolve_raw_html(root, self.md.htmlStash.rawHtmlBlocks)
+        self.media.update(self.md.docfx_media)  # type: ignore[attr-defined]
         return root, list(self.md.docfx_problems)  # type: ignore[attr-defined]
 
 
