@@ -58,8 +58,16 @@ _RESERVED_DATA = re.compile(r"^data-md-", re.IGNORECASE)
 _cleaner: Any = None
 
 
+_URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
+
+
 def _filter(tag: str, attribute: str, value: str) -> str | None:
-    return None if _RESERVED_DATA.match(attribute) else value
+    if _RESERVED_DATA.match(attribute):
+        return None
+    # Browsers drop tabs and newlines inside a URL: "jav\tascript:" is "javascript:".
+    if attribute in _URL_ATTRIBUTES and not safe_url(value):
+        return None
+    return value
 
 
 def clean_html(text: str) -> str:
