@@ -13,7 +13,7 @@ import markdown
 import yaml
 
 from . import docfx
-from .docfx_source import split_front_matter
+from .docfx_source import LINK_TOKEN_RE, NODE_MARKER_ANYWHERE_RE, split_front_matter
 from .learn import learn_url_for_path
 from .links import source_slug
 from .paths import SourceError, read_source_text, resolve_inside
@@ -175,7 +175,8 @@ class ArticleRenderer:
         self.md.reset()
         self.md.convert(include_line(article))
         root = self.md.privacy_kb_tree  # type: ignore[attr-defined]
-        _resolve_raw_html(root, self.md.htmlStash.rawHtmlBlocks)
+        links = [link.target for link in self.md.docfx_links]  # type: ignore[attr-defined]
+        _resolve_raw_html(root, self.md.htmlStash.rawHtmlBlocks, links)
         self.media.update(self.md.docfx_media)  # type: ignore[attr-defined]
         return root, list(self.md.docfx_problems)  # type: ignore[attr-defined]
 
@@ -186,12 +187,19 @@ def include_line(article: ArticleFile) -> str:
     return f"[!INCLUDE [{title}](~/{article.path})]\n"
 
 
-def _resolve_raw_html(root: etree.Element, stash: list[Any]) -> None:
-    """Replace raw-HTML placeholders by the HTML's text, so sentences read as on the page."""
+def _resolve_raw_html(root: etree.Element, stash: list[Any], links: list[str]) -> None:
+    """Replace raw-HTML placeholders by the HTML's text, so sentences read as on the page.
+    A raw HTML block can swallow DocFX markup whole: its node markers go, and its link tokens
+    become their targets again, as the page shows them (docfx_render's leftover stage)."""
+
+    def target(match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        return links[index] if index < len(links) else match.group(0)
 
     def text_of(match: re.Match[str]) -> str:
         index = int(match.group(1))
         html = str(stash[index]) if index < len(stash) else ""
+        html = LINK_TOKEN_RE.sub(target, NODE_MARKER_ANYWHERE_RE.sub("", html))
         return _TAG.sub(" ", html).strip()
 
     for element in root.iter():
