@@ -149,7 +149,26 @@ def parse_front_matter(text: str, path: str) -> tuple[dict[str, Any], int]:
         raise BuildError(f"{path}:{line}: malformed front matter: {problem}") from None
     if not isinstance(data, dict):
         raise BuildError(f"{path}:2: front matter must be a YAML mapping of keys to values")
-    return data, body_index + 1
+    return _without_surrogates(data, path), body_index + 1
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(value: Any, path: str) -> Any:
+    """YAML decodes `"\\ud83d\\ude42"` to two UTF-16 halves, which no UTF-8 output can hold:
+    a pair becomes its character; a lone half is an error naming the file."""
+    if isinstance(value, dict):
+        return {key: _without_surrogates(item, path) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(item, path) for item in value]
+    if isinstance(value, str) and _SURROGATE.search(value):
+        try:
+            return value.encode("utf-16", "surrogatepass").decode("utf-16")
+        except UnicodeDecodeError:
+            raise BuildError(f"{path}:2: front matter has a lone UTF-16 surrogate escape "
+                             "(\\ud800-\\udfff); write the character itself") from None
+    return value
 
 
 class _TreeCapture(markdown.treeprocessors.Treeprocessor):
