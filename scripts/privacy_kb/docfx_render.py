@@ -22,10 +22,10 @@ from .docfx_source import (
     Conversion,
     DocfxNode,
     LinkOrigin,
+    media_inside,
     resolve_in_root,
 )
 from .links import LinkResolver
-from .paths import MAX_MEDIA_BYTES, SourceError, resolve_inside
 
 _DIV_MARKER = re.compile(r'^\s*\[!div\s+class\s*=\s*"(?P<classes>[^"]*)"\s*\]\s*', re.I)
 _FLEX_ROW = "display:flex;flex-wrap:wrap;gap:1rem"
@@ -263,21 +263,6 @@ class DocfxRenderTreeprocessor(Treeprocessor):
             for key, value in element.attrib.items():
                 if "docfx-link:" in value:
                     element.set(key, LINK_TOKEN_RE.sub(restore, value))
-
-
-def media_inside(conversion: Conversion, path: str, origin: str, line: int) -> bool:
-    """Whether an image file exists inside the source root (a symlink out is fatal) and is
-    small enough to publish."""
-    try:
-        file = resolve_inside(conversion.source_root, path, f"{origin}:{line}")
-    except SourceError as error:
-        conversion.report(error.path, error.line, error.what, "not used", fatal=True)
-        return False
-    if file is not None and file.stat().st_size > MAX_MEDIA_BYTES:
-        conversion.report(origin, line, f"image `{path}` is larger than {MAX_MEDIA_BYTES:,} "
-                          "bytes", "not published")
-        return False
-    return file is not None
 
 
 def _note(

@@ -457,7 +457,7 @@ class DocfxSourcePreprocessor(Preprocessor):
     def _image(self, attrs: dict[str, str], path: str, number: int) -> int:
         source = attrs.get("source", "")
         resolved = resolve_in_root(source, path) if source else None
-        present = resolved is not None and self._media_file(resolved, path, number)
+        present = resolved is not None and media_inside(self.conversion, resolved, path, number)
         if present:
             self.conversion.add_media(resolved)
         else:
@@ -488,14 +488,6 @@ class DocfxSourcePreprocessor(Preprocessor):
         except SourceError as error:
             self.conversion.report(error.path, error.line, error.what, "not used", fatal=True)
             return None
-
-    def _media_file(self, resolved: str, path: str, number: int) -> bool:
-        file = self._inside(resolved, path, number)
-        if file is not None and file.stat().st_size > MAX_MEDIA_BYTES:
-            self.conversion.report(path, number, f"image `{resolved}` is larger than "
-                                   f"{MAX_MEDIA_BYTES:,} bytes", "not published")
-            return False
-        return file is not None
 
     def _code_text(self, file: Path, resolved: str, path: str, number: int) -> str | None:
         try:
@@ -553,6 +545,21 @@ class DocfxSourcePreprocessor(Preprocessor):
                 self.conversion.report(where.path, where.line, f"`:::{kind}` is not closed",
                                        "closed at the end of the file")
             out += self._close_until(state, kind)
+
+
+def media_inside(conversion: Conversion, path: str, origin: str, line: int) -> bool:
+    """Whether an image file exists inside the source root (a symlink out of it is fatal) and
+    is small enough to publish."""
+    try:
+        file = resolve_inside(conversion.source_root, path, f"{origin}:{line}")
+    except SourceError as error:
+        conversion.report(error.path, error.line, error.what, "not used", fatal=True)
+        return False
+    if file is not None and file.stat().st_size > MAX_MEDIA_BYTES:
+        conversion.report(origin, line, f"image `{path}` is larger than {MAX_MEDIA_BYTES:,} "
+                          "bytes", "not published")
+        return False
+    return file is not None
 
 
 def _needs_resolving(target: str) -> bool:
