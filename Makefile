@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: setup build serve test lint bench browser clean
+.PHONY: setup build serve test lint bench browser clean fuzz
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,5 +37,9 @@ test: setup browser lint
 bench: setup
 	$(BIN)/python -m privacy_kb.bench
 
+# The property-based test of hostile sources, long (make test runs a short, derandomized one).
+fuzz: setup
+	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest tests/test_fuzz.py -q -p no:logging --hypothesis-show-statistics
+
 clean:
-	rm -rf site build .pytest_cache
+	rm -rf site build .pytest_cache .hypothesis

@@ -46,7 +46,8 @@ def _assert_failed_cleanly(result, site: Path, *expected: str) -> None:
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert (site / "index.html").read_text(encoding="utf-8") == "previous build"
     assert (site / ".privacy-kb" / "index" / "MAIN.toc").read_text() == "previous index"
-    leftovers = [p.name for p in site.parent.iterdir() if p.name.startswith(".site.")]
+    leftovers = [p.name for p in site.parent.iterdir()
+                 if p.name.startswith(".site.") and p.name != ".site.lock"]
     assert leftovers == []
 
 

@@ -2,13 +2,15 @@
 redirects and aliases, then one swap.
 
 Everything is written into a temporary folder beside the site; the previous site and its
-index are replaced only once the new ones are complete, so a failed build loses nothing. The
+index are replaced only once the new ones are complete, in one atomic exchange (publish.py), so
+a failed or killed build loses nothing; a second build of the same site fails while one runs. The
 registry of published URLs (registry.py) is likewise staged beside its file and replaced last.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -25,6 +27,7 @@ from .model import ENTRIES_FORMAT_VERSION, FaqEntry
 from .pages import write_pages
 from .pipeline import collect, problem_key, unexpected_problems
 from .problems import BuildError, Problem
+from .publish import PREVIOUS, recover, site_lock, swap_in, work_prefix
 from .redirects import read_redirect_map, upstream_redirects, write_redirects
 from .registry import (
     Registry,
@@ -88,11 +91,32 @@ def build(
             f"{unexpected[0]} (--strict: {len(unexpected)} problem(s) not in the accepted list)"
         )
     coverage = coverage_of(collected)
-    site_dir = site_dir.resolve()
+    site_dir = Path(os.path.abspath(site_dir))  # the path itself, not where a symlink points
     site_dir.parent.mkdir(parents=True, exist_ok=True)
+    with site_lock(site_dir):
+        recover(site_dir)
+        updated, redirects = _write_and_swap(
+            collected, coverage, site_dir, strict, seconds, registry, registry_path, renames,
+            redirections,
+        )
+    return BuildReport(collected, coverage, unexpected, seconds, updated, renames, redirects)
+
+
+def _write_and_swap(
+    collected: Collected,
+    coverage: list[ArticleCoverage],
+    site_dir: Path,
+    strict: bool,
+    seconds: dict[str, float],
+    registry: Registry | None,
+    registry_path: Path | None,
+    renames: dict[str, str],
+    redirections: list,
+) -> tuple[Registry | None, dict[str, str]]:
+    """Every output into a work folder beside the site, then one swap (publish.py)."""
     staged: Path | None = None
     updated: Registry | None = None
-    work = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
+    work = Path(tempfile.mkdtemp(prefix=work_prefix(site_dir), dir=site_dir.parent))
     try:
         new_site = work / "site"
         with _timed(seconds, "pages"):
@@ -109,7 +133,7 @@ def build(
             if registry is not None and registry_path is not None:
                 updated = keep_links(collected, registry, renames, new_site, redirects)
                 staged = stage_registry(updated, registry_path)
-        _swap(new_site, site_dir, work / "previous")
+        swap_in(new_site, site_dir, work / PREVIOUS)
         if staged is not None and registry_path is not None:
             commit_registry(staged, registry_path)
             staged = None
@@ -117,7 +141,7 @@ def build(
         shutil.rmtree(work, ignore_errors=True)
         if staged is not None:
             staged.unlink(missing_ok=True)
-    return BuildReport(collected, coverage, unexpected, seconds, updated, renames, redirects)
+    return updated, redirects
 
 
 def entry_document(entry: FaqEntry) -> dict[str, Any]:
@@ -152,13 +176,6 @@ def _write_json(path: Path, data: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(data, ensure_ascii=False, indent=2)
     path.write_text(text + "\n", encoding="utf-8")
-
-
-def _swap(new_site: Path, site_dir: Path, previous: Path) -> None:
-    """Put the new site in place; the old one survives until the new one is there."""
-    if site_dir.exists():
-        site_dir.rename(previous)
-    new_site.rename(site_dir)
 
 
 @contextmanager

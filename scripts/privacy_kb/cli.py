@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from .paths import one_line
 from .problems import BuildError
 from .registry import REGISTRY_FILE
 
@@ -35,7 +36,15 @@ def _one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except (BuildError, OSError) as error:
-            raise click.ClickException(str(error).splitlines()[0]) from None
+            raise click.ClickException(one_line(str(error) or type(error).__name__)) from None
+        except RecursionError:
+            raise click.ClickException("input nested too deeply to process") from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as error:  # never a traceback for a reader; the type says where to look
+            raise click.ClickException(
+                one_line(f"unexpected {type(error).__name__}: {error} (please report it)")
+            ) from None
 
     return wrapper
 

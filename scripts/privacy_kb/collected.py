@@ -19,3 +19,6 @@ class Collected:
     entries: tuple[FaqEntry, ...]
     problems: tuple[Problem, ...]
     known_problems: tuple[str, ...]  # accepted upstream problems, as "path:line: what"
+    # Image files the articles show that exist inside the source root (relative, sorted):
+    # published with the site (media.py).
+    media: tuple[str, ...] = ()

@@ -26,6 +26,7 @@ from .docfx_source import (
     Conversion,
     DocfxNode,
     LinkOrigin,
+    media_inside,
     resolve_in_root,
 )
 from .docfx_video import video_element
@@ -117,7 +118,7 @@ class DocfxRenderTreeprocessor(Treeprocessor):
         if origin is None:
             return
         path = resolve_in_root(origin.target.split("#")[0].split("?")[0], origin.path)
-        if path is not None and (self.conversion.source_root / path).is_file():
+        if path is not None and media_inside(self.conversion, path, origin.path, origin.line):
             self.conversion.add_media(path)
             element.set("src", "/" + path)
             return

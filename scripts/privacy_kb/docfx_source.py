@@ -50,6 +50,7 @@ from .docfx_limits import (
 from .docfx_lines import line_processors
 from .docfx_placeholders import link_token, node_attribute, node_marker
 from .docfx_source_attrs import parse_attributes
+from .paths import MAX_MEDIA_BYTES, SourceError, read_source_text, resolve_inside
 
 PAGE = "(page)"  # the path reported for lines of the page itself, which is not a source file
 MAX_INCLUDE_DEPTH = 8
@@ -247,8 +248,12 @@ class DocfxSourcePreprocessor(Preprocessor):
             report(path, line, f"include `{target}` resolves outside the source root",
                    "not included; shown a note instead", fatal=True)
             return "outside the source root"
-        file = self.conversion.source_root / resolved
-        if not file.is_file():
+        try:  # symlinks followed, then checked: the real file must be inside the root
+            file = resolve_inside(self.conversion.source_root, resolved, f"{path}:{line}")
+        except SourceError as error:
+            report(error.path, error.line, error.what, "not included", fatal=True)
+            return "outside the source root"
+        if file is None:
             report(path, line, f"included file `{resolved}` does not exist",
                    "shown a note instead")
             return "missing upstream"
@@ -260,7 +265,11 @@ class DocfxSourcePreprocessor(Preprocessor):
             report(path, line, f"includes nested deeper than {MAX_INCLUDE_DEPTH} at `{resolved}`",
                    "not included")
             return ""
-        text = file.read_text(encoding="utf-8-sig", errors="replace")
+        try:
+            text = read_source_text(file, resolved)
+        except SourceError as error:  # not UTF-8, binary, too big: stop the build
+            report(error.path, error.line, error.what, "not included", fatal=True)
+            return "not readable"
         lines = normalize_source_text(text, self.md.tab_length)
         start, raw_yaml = split_front_matter(lines)
         front_matter = self._parse_front_matter(raw_yaml, resolved)
@@ -574,7 +583,7 @@ class DocfxSourcePreprocessor(Preprocessor):
     def _image(self, attrs: dict[str, str], path: str, number: int) -> int:
         source = attrs.get("source", "")
         resolved = resolve_in_root(source, path) if source else None
-        present = resolved is not None and (self.conversion.source_root / resolved).is_file()
+        present = resolved is not None and media_inside(self.conversion, resolved, path, number)
         if present:
             self.conversion.add_media(resolved)
         else:
@@ -618,13 +627,28 @@ class DocfxSourcePreprocessor(Preprocessor):
     def _read_code(self, source: str, path: str, number: int) -> str | None:
         """The text of a code file inside the source root, or None (reported)."""
         resolved = resolve_in_root(source, path) if source else None
-        file = self.conversion.source_root / resolved if resolved else None
-        if file is None or not file.is_file():
+        file = self._inside(resolved, path, number) if resolved else None
+        if file is None:
             self.conversion.report(path, number, f"code sample `{source}` not found"
                                    if source else "code sample without a source",
                                    "shown a note instead")
             return None
-        return file.read_text(encoding="utf-8-sig", errors="replace")
+        return self._code_text(file, resolved, path, number)
+
+    def _inside(self, resolved: str, path: str, number: int) -> Path | None:
+        """The real file of a source path, if inside the root (else a fatal problem)."""
+        try:
+            return resolve_inside(self.conversion.source_root, resolved, f"{path}:{number}")
+        except SourceError as error:
+            self.conversion.report(error.path, error.line, error.what, "not used", fatal=True)
+            return None
+
+    def _code_text(self, file: Path, resolved: str, path: str, number: int) -> str | None:
+        try:
+            return read_source_text(file, resolved)
+        except SourceError as error:
+            self.conversion.report(error.path, error.line, error.what, "not used", fatal=True)
+            return None
 
     def _tab(self, state: _FileState, match: re.Match[str], number: int) -> list[str]:
         out: list[str] = []
@@ -739,6 +763,21 @@ def _include_as_text(match: re.Match[str]) -> str:
     """An include DocFX does not expand, as the text it shows: `[!include[name](path)]`."""
     return escape_markdown(f"[!include[{_unescape(match.group('name'))}]"
                            f"({_unescape(match.group('target'))})]")
+
+
+def media_inside(conversion: Conversion, path: str, origin: str, line: int) -> bool:
+    """Whether an image file exists inside the source root (a symlink out of it is fatal) and
+    is small enough to publish."""
+    try:
+        file = resolve_inside(conversion.source_root, path, f"{origin}:{line}")
+    except SourceError as error:
+        conversion.report(error.path, error.line, error.what, "not used", fatal=True)
+        return False
+    if file is not None and file.stat().st_size > MAX_MEDIA_BYTES:
+        conversion.report(origin, line, f"image `{path}` is larger than {MAX_MEDIA_BYTES:,} "
+                          "bytes", "not published")
+        return False
+    return file is not None
 
 
 def _needs_resolving(target: str) -> bool:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from .learn import learn_anchor
 from .model import DeploymentType, FaqEntry, Section, SourceDocument, SourceRef, Taxonomy
+from .paths import capped
 from .sentences import Sentence, split_sentences
 from .sources import ArticleFile
 
@@ -337,7 +338,7 @@ def _section_entry(
     facets = sorted({f for block in draft.blocks for s in block.sentences
                      for f in _facets_stated(s.text, taxonomy)}, key=_facet_order(taxonomy))
     return FaqEntry(
-        id=f"{document.slug}-{section.anchor}",
+        id=capped(f"{document.slug}-{section.anchor}"),  # a file name too: bounded
         question=question,
         answer_markdown=markdown,
         answer_text=text,
@@ -367,7 +368,7 @@ def _fact_entries(
         markdown, text = _answer([(quote.sentence, quote.block) for quote in quotes])
         entries.append(
             FaqEntry(
-                id="-".join(part for part in (document.slug, type_id, facet_id) if part),
+                id=capped("-".join(part for part in (document.slug, type_id, facet_id) if part)),
                 question=(
                     facet.question.format(type=deployment_type.in_question)
                     if deployment_type

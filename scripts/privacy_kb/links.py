@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from .learn import LEARN_ORIGIN, learn_url_for_path, learn_url_for_root_link
+from .paths import capped
 
 # Folders that say nothing about what an article is; dropped from our page slugs.
 _GENERIC_FOLDERS = {"how-to", "concepts", "responsible-ai"}
@@ -20,7 +22,38 @@ def source_slug(path: str) -> str:
     if parts[0] == "articles":
         parts = parts[2:] or parts[1:]  # drop `articles/<docset>/`
     meaningful = [part for part in parts[:-1] if part not in _GENERIC_FOLDERS] + parts[-1:]
-    return "-".join(meaningful)
+    return capped("-".join(meaningful))
+
+
+def source_slugs(paths: Iterable[str]) -> dict[str, str]:
+    """Our page name for each article of a site, unique: where two articles get the same
+    `source_slug` (`articles/a/how-to/x.md` and `articles/b/how-to/x.md`), the first in sorted
+    order keeps it and the others are named by their whole path (`b-how-to-x`), plus a hash of
+    the path if even that is taken. Articles that collide with nothing keep their slug."""
+    slugs: dict[str, str] = {}
+    taken: set[str] = set()
+    ordered = sorted(set(paths))
+    natural = {path: source_slug(path) for path in ordered}
+    counts: dict[str, int] = {}
+    for slug in natural.values():
+        counts[slug] = counts.get(slug, 0) + 1
+    for path in ordered:  # unique slugs first, so a long name never takes one of them
+        if counts[natural[path]] == 1:
+            slugs[path] = natural[path]
+            taken.add(natural[path])
+    for path in ordered:
+        if path in slugs:
+            continue
+        slug = natural[path]
+        if slug in taken:
+            parts = path.removesuffix(".md").split("/")
+            slug = capped("-".join(parts[1:] if parts[0] == "articles" else parts))
+        if slug in taken:
+            digest = hashlib.sha256(path.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+            slug = capped(f"{slug}-{digest}")
+        slugs[path] = slug
+        taken.add(slug)
+    return slugs
 
 
 def learn_path_of(path: str) -> str | None:
@@ -46,7 +79,8 @@ class LinkResolver:
     """
 
     def __init__(self, hosted_paths: Iterable[str]) -> None:
-        self._page_by_path = {path: f"/sources/{source_slug(path)}.md" for path in hosted_paths}
+        slugs = source_slugs(hosted_paths)
+        self._page_by_path = {path: f"/sources/{slug}.md" for path, slug in slugs.items()}
         self._path_by_learn_path = {
             learn_path: path
             for path in self._page_by_path

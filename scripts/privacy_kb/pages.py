@@ -32,6 +32,7 @@ from pathlib import Path
 
 from .collected import Collected
 from .index import entry_url
+from .media import copy_media
 from .model import DeploymentType, Facet, FaqEntry, SourceDocument
 from .sentences import split_text
 
@@ -83,6 +84,7 @@ def write_pages(collected: Collected, docs_dir: Path, options: SiteOptions = Sit
         path = docs_dir / relative_path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8", newline="\n")
+    copy_media(collected, docs_dir)  # images the articles show, at their source paths
 
 
 class SiteContent:
@@ -604,9 +606,12 @@ def front_matter(
     hide: tuple[str, ...] = (),
     extra: dict[str, object] | None = None,
 ) -> str:
-    lines = ["---", f"title: {json.dumps(title, ensure_ascii=False)}"]
+    # Material's templates print the title and description unescaped (<title>, <meta>, nav):
+    # they are stored HTML-escaped, so a source's `<script>` in a title stays text.
+    lines = ["---", f"title: {json.dumps(_meta_text(title), ensure_ascii=False)}"]
     if description:
-        lines.append(f"description: {json.dumps(' '.join(description.split()), ensure_ascii=False)}")
+        text = _meta_text(" ".join(description.split()))
+        lines.append(f"description: {json.dumps(text, ensure_ascii=False)}")
     if search_exclude:
         lines += ["search:", "  exclude: true"]
     elif search_boost is not None:
@@ -616,6 +621,10 @@ def front_matter(
     for key, value in (extra or {}).items():
         lines.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
     return "\n".join([*lines, "---", ""])
+
+
+def _meta_text(text: str) -> str:
+    return text.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def display_name(deployment_type: DeploymentType) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from .collected import Collected
 from .extract import extract_article
+from .links import source_slugs
 from .problems import BuildError, Problem
 from .sources import ArticleRenderer, discover_articles, read_article
 from .taxonomy import TAXONOMY_FILE, load_taxonomy
@@ -29,7 +31,11 @@ def collect(
     paths = discover_articles(source_root)
     taxonomy = load_taxonomy(taxonomy_path or _own_or_bundled(source_root, TAXONOMY_FILE))
     known = read_known_problems(known_problems_path or source_root / KNOWN_PROBLEMS_FILE)
-    articles = [read_article(source_root, path) for path in paths]
+    slugs = source_slugs(paths)  # unique page names, also where two files share a name
+    articles = [
+        dataclasses.replace(read_article(source_root, path), page_slug=slugs[path])
+        for path in paths
+    ]
     renderer = ArticleRenderer(source_root, paths, list(known))
     documents, entries, problems = [], [], []
     for article in articles:
@@ -49,6 +55,7 @@ def collect(
         entries=tuple(entries),
         problems=tuple(sorted(set(problems))),
         known_problems=known,
+        media=tuple(sorted(renderer.media)),
     )
 
 

@@ -10,6 +10,8 @@ import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 
+from .sanitize import safe_url
+
 # A boundary: sentence punctuation (with closing quotes/brackets) and then whitespace, or
 # CJK/fullwidth sentence punctuation on its own.
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+|(?<=[。！？])\s*")
@@ -17,6 +19,11 @@ _BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+|(?<=[。！？])\s*")
 _ABBREVIATIONS = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Inc|Ltd|Corp|No|approx|U\.S)\.|\b[A-Z]\.)$")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<])")
 _SPACE = re.compile(r"\s+")
+_LINK_UNSAFE = re.compile(r"[\s()<>]")  # would end or break a Markdown link target
+
+
+def _percent(match: re.Match[str]) -> str:
+    return "".join(f"%{byte:02X}" for byte in match.group(0).encode("utf-8"))
 
 
 @dataclass(frozen=True)
@@ -84,7 +91,8 @@ def inline_markdown(element: etree.Element, text: str) -> str:
     inner = "".join(_inner_markdown(element))
     if element.tag == "a":
         href = element.get("data-learn-href") or element.get("href") or ""
-        return f"[{inner}]({href})" if href else inner
+        # An answer's Markdown is published as is (JSON API): a `javascript:` link is text.
+        return f"[{inner}]({_LINK_UNSAFE.sub(_percent, href)})" if href and safe_url(href) else inner
     if element.tag in ("strong", "b"):
         return f"**{inner}**"
     if element.tag in ("em", "i"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
@@ -12,9 +13,10 @@ import markdown
 import yaml
 
 from . import docfx
-from .docfx_source import split_front_matter
+from .docfx_source import LINK_TOKEN_RE, NODE_MARKER_ANYWHERE_RE, split_front_matter
 from .learn import learn_url_for_path
 from .links import source_slug
+from .paths import SourceError, read_source_text, resolve_inside
 from .problems import BuildError, Reporter
 
 _RAW_HTML_PLACEHOLDER = re.compile("\x02wzxhzdk:(\\d+)\x03")
@@ -29,6 +31,9 @@ class ArticleFile:
     lines: tuple[str, ...]
     front_matter: dict[str, Any]
     body_start: int  # 1-based number of the first line after the front matter
+    # Our page name when it differs from `source_slug(path)`: set by the pipeline when two
+    # articles would get the same one (links.source_slugs).
+    page_slug: str = ""
 
     @property
     def title(self) -> str:
@@ -36,7 +41,7 @@ class ArticleFile:
 
     @property
     def slug(self) -> str:
-        return source_slug(self.path)
+        return self.page_slug or source_slug(self.path)
 
     @property
     def learn_url(self) -> str:
@@ -47,33 +52,81 @@ class ArticleFile:
         return str(self.front_matter.get("ms.date", "")).strip()
 
 
+MAX_FOLDER_DEPTH = 128  # deeper than any docs repository; a bound for hostile trees
+
+
 def discover_articles(source_root: Path) -> list[str]:
-    """Article paths under the root, sorted; include files are not articles."""
+    """Article paths under the root, sorted; include files are not articles.
+
+    Symlinks are followed, then checked: a file or folder whose real path is outside the
+    source root is an error (paths.resolve_inside), and a folder seen before is not walked
+    again (a symlink cycle)."""
     if not source_root.is_dir():
         raise BuildError(f"{source_root}: source folder not found")
     base = source_root / "articles" if (source_root / "articles").is_dir() else source_root
-    paths = []
-    for file in sorted(base.rglob("*.md")):
+    found = []
+    for file in _markdown_files(source_root, base):
         relative = file.relative_to(source_root).as_posix()
         if "includes" in relative.split("/")[:-1] or file.name.lower() == "readme.md":
             continue
-        paths.append(relative)
-    if not paths:
+        if resolve_inside(source_root, relative) is not None:
+            found.append(file)
+    if not found:
         raise BuildError(f"{source_root}: no Learn articles (*.md) found")
-    return paths
+    return [file.relative_to(source_root).as_posix() for file in sorted(found)]
+
+
+def _markdown_files(source_root: Path, base: Path) -> list[Path]:
+    """Every `*.md` under `base` (walked without recursion, each real folder once)."""
+    files: list[Path] = []
+    seen: set[str] = set()
+    pending = [(base, 0)]
+    while pending:
+        folder, depth = pending.pop()
+        relative = folder.relative_to(source_root).as_posix()
+        real = resolve_inside_folder(source_root, relative)
+        if real in seen:
+            continue
+        seen.add(real)
+        if depth > MAX_FOLDER_DEPTH:
+            raise SourceError(relative, 0, f"folders nested deeper than {MAX_FOLDER_DEPTH}; "
+                              "not read")
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError as error:
+            raise SourceError(relative, 0, f"cannot be read ({error.strerror})") from None
+        for entry in entries:
+            path = Path(entry.path)
+            if _is_folder(entry):
+                pending.append((path, depth + 1))
+            elif entry.name.endswith(".md"):
+                files.append(path)
+    return files
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()  # follows symlinks; a loop or dangling link is not a folder
+    except OSError:
+        return False
+
+
+def resolve_inside_folder(source_root: Path, relative: str) -> str:
+    """The real path of a folder of the source root; SourceError when it is outside."""
+    real_root = os.path.realpath(source_root)
+    real = os.path.realpath(source_root / relative)
+    if real != real_root and not real.startswith(real_root + os.sep):
+        raise SourceError(relative, 0, "folder leads outside the source root (a symlink); "
+                          "not read")
+    return real
 
 
 def read_article(source_root: Path, path: str) -> ArticleFile:
     """Read one article; bad bytes or bad front matter are a BuildError with file:line."""
-    raw = (source_root / path).read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise BuildError(
-            f"{path}:{line}: not valid UTF-8 (byte 0x{raw[error.start]:02x}); "
-            "save the file as UTF-8"
-        ) from None
+    file = resolve_inside(source_root, path)
+    if file is None:
+        raise SourceError(path, 0, "article not found")
+    text = read_source_text(file, path)
     front_matter, body_start = parse_front_matter(text, path)
     return ArticleFile(path, tuple(text.splitlines()), front_matter, body_start)
 
@@ -96,7 +149,26 @@ def parse_front_matter(text: str, path: str) -> tuple[dict[str, Any], int]:
         raise BuildError(f"{path}:{line}: malformed front matter: {problem}") from None
     if not isinstance(data, dict):
         raise BuildError(f"{path}:2: front matter must be a YAML mapping of keys to values")
-    return data, body_index + 1
+    return _without_surrogates(data, path), body_index + 1
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(value: Any, path: str) -> Any:
+    """YAML decodes `"\\ud83d\\ude42"` to two UTF-16 halves, which no UTF-8 output can hold:
+    a pair becomes its character; a lone half is an error naming the file."""
+    if isinstance(value, dict):
+        return {key: _without_surrogates(item, path) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(item, path) for item in value]
+    if isinstance(value, str) and _SURROGATE.search(value):
+        try:
+            return value.encode("utf-16", "surrogatepass").decode("utf-16")
+        except UnicodeDecodeError:
+            raise BuildError(f"{path}:2: front matter has a lone UTF-16 surrogate escape "
+                             "(\\ud800-\\udfff); write the character itself") from None
+    return value
 
 
 class _TreeCapture(markdown.treeprocessors.Treeprocessor):
@@ -115,13 +187,16 @@ class ArticleRenderer:
         self.md.treeprocessors.register(_TreeCapture(self.md), "privacy_kb_capture", -100)
         # Problems are kept on the instance and printed once in the build summary.
         self.md.docfx_reporter = Reporter()  # type: ignore[attr-defined]
+        self.media: set[str] = set()  # images found in the source root, over all articles
 
     def render(self, article: ArticleFile) -> tuple[etree.Element, list]:
         """The article's element tree (raw HTML resolved to text) and the problems found."""
         self.md.reset()
         self.md.convert(include_line(article))
         root = self.md.privacy_kb_tree  # type: ignore[attr-defined]
-        _resolve_raw_html(root, self.md.htmlStash.rawHtmlBlocks)
+        links = [link.target for link in self.md.docfx_links]  # type: ignore[attr-defined]
+        _resolve_raw_html(root, self.md.htmlStash.rawHtmlBlocks, links)
+        self.media.update(self.md.docfx_media)  # type: ignore[attr-defined]
         return root, list(self.md.docfx_problems)  # type: ignore[attr-defined]
 
 
@@ -131,12 +206,19 @@ def include_line(article: ArticleFile) -> str:
     return f"[!INCLUDE [{title}](~/{article.path})]\n"
 
 
-def _resolve_raw_html(root: etree.Element, stash: list[Any]) -> None:
-    """Replace raw-HTML placeholders by the HTML's text, so sentences read as on the page."""
+def _resolve_raw_html(root: etree.Element, stash: list[Any], links: list[str]) -> None:
+    """Replace raw-HTML placeholders by the HTML's text, so sentences read as on the page.
+    A raw HTML block can swallow DocFX markup whole: its node markers go, and its link tokens
+    become their targets again, as the page shows them (docfx_render's leftover stage)."""
+
+    def target(match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        return links[index] if index < len(links) else match.group(0)
 
     def text_of(match: re.Match[str]) -> str:
         index = int(match.group(1))
         html = str(stash[index]) if index < len(stash) else ""
+        html = LINK_TOKEN_RE.sub(target, NODE_MARKER_ANYWHERE_RE.sub("", html))
         return _TAG.sub(" ", html).strip()
 
     for element in root.iter():
