@@ -355,7 +355,8 @@ class DocfxSourcePreprocessor(Preprocessor):
         if state.block_chars > MAX_BLOCK and state.block_chars > len(line):
             report(state.path, number, f"paragraph longer than {MAX_BLOCK:,} characters",
                    "cut into paragraphs")
-            state.block_chars = len(line)
+            # The line is handled again after the cut, and counts for its new paragraph then.
+            state.block_chars = 0
             return line, _QUOTE_PREFIX.match(line).group(0).rstrip()
         return line, None
 

@@ -17,7 +17,7 @@ from .sanitize import safe_url
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+|(?<=[。！？])\s*")
 # Abbreviations that end in a period without ending the sentence.
 _ABBREVIATIONS = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Inc|Ltd|Corp|No|approx|U\.S)\.|\b[A-Z]\.)$")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]])")
 _SPACE = re.compile(r"\s+")
 _LINK_UNSAFE = re.compile(r"[\s()<>]")  # would end or break a Markdown link target
 
@@ -112,7 +112,8 @@ def _inner_markdown(element: etree.Element) -> list[str]:
 
 
 def _escape(text: str) -> str:
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    # `<` as an entity: Python-Markdown has no `\<` escape, so `\<script>` would be raw HTML.
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("<", "&lt;")
 
 
 def split_text(text: str) -> list[str]:
