@@ -13,7 +13,8 @@ import markdown
 import yaml
 
 from . import docfx
-from .docfx_source import LINK_TOKEN_RE, NODE_MARKER_ANYWHERE_RE, split_front_matter
+from .docfx_placeholders import LINK_TOKEN_RE, NODE_MARKER_ANYWHERE_RE
+from .docfx_source import split_front_matter
 from .learn import learn_url_for_path
 from .links import source_slug
 from .paths import SourceError, read_source_text, resolve_inside
