@@ -11,9 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from privacy_kb.build import build
+from privacy_kb.changes import History
 from privacy_kb.collected import Collected
 from privacy_kb.pages import write_pages
 from privacy_kb.pipeline import problem_key
+from privacy_kb.registry import Registry, load_registry
 from privacy_kb.site import render_site
 
 
@@ -39,3 +42,31 @@ def build_into(collected: Collected, folder: Path) -> BuiltSite:
 @pytest.fixture(scope="session")
 def built_site(bundled: Collected, tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     return build_into(accepting_known(bundled), tmp_path_factory.mktemp("built"))
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    """The bundled article published from its 2024-12-19 revision, then rebuilt from today's
+    content/ into the same site dir with the same registry (and record of published answers)."""
+
+    site: Path
+    registry_file: Path
+    before: Registry  # as recorded by the build of the old revision
+    after: Registry  # after the rebuild from content/
+    old: Collected
+    new: Collected
+    history: History  # what was published, after the rebuild
+
+
+@pytest.fixture(scope="session")
+def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> Rebuilt:
+    from conftest import CONTENT, REVISIONS, ROOT
+
+    folder = tmp_path_factory.mktemp("rebuilt")
+    site, registry = folder / "site", folder / "published-urls.json"
+    old = build(REVISIONS, site, registry_path=registry,
+                known_problems_path=ROOT / "tests" / "revisions-known-problems.txt")
+    before = load_registry(registry)
+    new = build(CONTENT, site, registry_path=registry)
+    return Rebuilt(site, registry, before, load_registry(registry), old.collected, new.collected,
+                   new.history)

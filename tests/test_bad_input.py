@@ -101,3 +101,19 @@ def test_malformed_taxonomy(source, previous_site):
     path.write_text(path.read_text(encoding="utf-8").replace("  - id: encryption", "  - id: Encryption!"), encoding="utf-8")
     result = _build(source, previous_site)
     _assert_failed_cleanly(result, previous_site, "taxonomy.yml:", "Encryption!")
+
+
+def test_a_taxonomy_term_list_given_as_a_string(source, previous_site):
+    path = source / "taxonomy.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("    scope: [Global]", "    scope: Global"),
+                    encoding="utf-8")
+    result = _build(source, previous_site)
+    _assert_failed_cleanly(result, previous_site, "taxonomy.yml:", "scope of 'azure-direct-global' must be a list")
+
+
+def test_a_pinned_sentence_gone_from_the_source(source, previous_site):
+    (source / "overrides.yml").write_text(
+        "cells:\n  - type: claude\n    facet: hosting\n    sentence: Anthropic hosts it on the Moon.\n"
+        "    reason: test\n", encoding="utf-8")
+    result = _build(source, previous_site)
+    _assert_failed_cleanly(result, previous_site, "overrides.yml:2:", "cell claude × hosting")

@@ -152,21 +152,19 @@ def test_entries_round_trip_through_json(bundled):
 
 def test_the_short_answer_is_the_sentence_that_states_the_facet(bundled):
     by_id = {e.id: e for e in bundled.entries}
-    storage = by_id["concept-data-privacy-managed-compute-storage-retention"]
-    # The list item is quoted whole, after its lead-in; the short answer skips the item's label.
-    assert storage.answer_text == (
-        "When you deploy models in Foundry, the following types of data are processed to provide "
-        "the service: Uploaded data. For models that support fine-tuning, customers can upload "
-        "their data to a datastore for fine-tuning."
+    encryption = by_id["concept-data-privacy-fine-tuned-serverless-encryption"]
+    # The list item is quoted whole, after its lead-in; items left out are shown as '…'.
+    assert encryption.answer_text == (
+        "The fine-tuned model can't be downloaded, but: You can use double encryption at rest: "
+        "the default Microsoft AES-256 encryption and an optional customer-managed key."
     )
-    assert storage.short_answer == (
-        "When you deploy models in Foundry, the following types of data are processed to provide "
-        "the service: … For models that support fine-tuning, customers can upload their data to a "
-        "datastore for fine-tuning."
+    assert encryption.short_answer == (
+        "The fine-tuned model can't be downloaded, but: … You can use double encryption at rest: "
+        "the default Microsoft AES-256 encryption and an optional customer-managed key."
     )
     agents = by_id["agents-data-privacy-security-agent-service-training-use"]
     assert agents.short_answer == (
-        "Your prompts (inputs) and completions (outputs) and your data: are NOT used to improve "
+        "Your prompts (inputs) and completions (outputs) and your data: … are NOT used to improve "
         "OpenAI, Meta, Cohere, or Mistral models."
     )
     for entry in bundled.entries:  # verbatim pieces, in the answer's order
@@ -183,9 +181,65 @@ def test_a_list_that_starts_under_a_paragraph_is_a_list(bundled):
 
 def test_a_sentence_that_leans_on_the_one_before_is_quoted_with_it(bundled):
     by_id = {e.id: e for e in bundled.entries}
-    claude = by_id["claude-models-data-privacy-claude-processor-role"].answer_text
+    claude = by_id["claude-models-data-privacy-claude-compliance"].answer_text
     assert (
         "For Anthropic Claude Models, Microsoft provides and manages the API deployment "
         "infrastructure and API endpoint. This data processing is pursuant to the Microsoft "
         "Products and Services Data Protection Addendum (DPA)."
     ) in claude
+
+
+_SCOPED_TAXONOMY = """
+deployment_types:
+  - {id: standard, name: standard, scope: [standard deployment, "unless you use a Global deployment"]}
+  - {id: global, name: global, scope: [Global]}
+  - {id: tuned, name: tuned, specializes: standard, aliases: [tuned model]}
+facets:
+  - {id: location, name: Location, question: "Where with {type}?", general_question: "Where?",
+     triggers: [processed in]}
+  - {id: storage, name: Storage, question: "Stored with {type}?", general_question: "Stored?",
+     triggers: [stored], subjects: [prompts], unless: [geography]}
+context_openers: [This, It]
+articles:
+  - {path: articles/a.md, types: [standard, global, tuned]}
+"""
+
+_SCOPED_ARTICLE = """---
+title: A
+ms.date: 01/02/2025
+---
+# A
+
+Prompts are processed in your geography (unless you use a Global deployment). For the Global
+type, prompts are processed in any geography. Prompts are not stored. Data is stored in your
+geography.
+
+## Tuned model
+
+This is a tuned model. It is processed in a dedicated place.
+"""
+
+
+def test_sentence_scope_and_specialization_decide_the_cells(tmp_path):
+    """Content, not code: a sentence using a type's `scope` wording states for that type only
+    (the longer wording wins), one without states for all of its section's types, a facet needs
+    its subject and not its `unless` terms, and a specialization inherits only when it says
+    nothing itself."""
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "a.md").write_text(_SCOPED_ARTICLE, encoding="utf-8")
+    (tmp_path / "taxonomy.yml").write_text(_SCOPED_TAXONOMY, encoding="utf-8")
+    collected = collect(tmp_path)
+    cells = {(e.deployment_types[0], e.facets[0]): e for e in collected.entries if e.kind == "fact"}
+    assert cells[("standard", "location")].short_answer.startswith("Prompts are processed in your")
+    assert cells[("global", "location")].short_answer.startswith("For the Global type")
+    assert "For the Global type" not in cells[("standard", "location")].answer_text
+    assert "your geography" not in cells[("global", "location")].answer_text
+    # the tuned model's own section says where; the sentence leaning on the one before brings it
+    tuned = cells[("tuned", "location")]
+    assert tuned.short_answer == "This is a tuned model. It is processed in a dedicated place."
+    assert "Prompts are processed in your" in tuned.answer_text  # inherited, after its own
+    assert tuned.answer_text.index("Prompts are processed") > tuned.answer_text.index("This is")
+    for type_id in ("standard", "global", "tuned"):  # general: every type of the article
+        assert cells[(type_id, "storage")].short_answer == "Prompts are not stored."
+    report = {(c.type_id, c.facet_id): c for c in collected.cells}
+    assert report[("global", "location")].unsure == ()

@@ -8,22 +8,15 @@ recorded URL is then opened in a browser and must land on the same entry or sect
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import pytest
-
-from conftest import BUNDLED_ARTICLE, CONTENT, REVISIONS, ROOT
+from conftest import BUNDLED_ARTICLE
 from html_landing import landing
-from privacy_kb.build import build
 from privacy_kb.check import check_site
-from privacy_kb.collected import Collected
 from privacy_kb.model import FaqEntry
-from privacy_kb.registry import PublishedUrl, Registry, load_registry
+from privacy_kb.registry import PublishedUrl
 from privacy_kb.site_search_eval import chromium_page, serve
-
-REVISIONS_KNOWN = ROOT / "tests" / "revisions-known-problems.txt"
+from site_fixtures import Rebuilt
 
 # Where the browser landed: the element the fragment names, what it stands for (itself, or the
 # element right after an alias anchor), and whether both are in view below Material's header.
@@ -47,25 +40,6 @@ _LANDING = """(fragment) => {
 }"""
 
 
-@dataclass(frozen=True)
-class Rebuilt:
-    site: Path
-    before: Registry  # as recorded by the build of the old revision
-    after: Registry  # after the rebuild from content/
-    old: Collected
-    new: Collected
-
-
-@pytest.fixture(scope="module")
-def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> Rebuilt:
-    folder = tmp_path_factory.mktemp("permalinks")
-    site, registry = folder / "site", folder / "published-urls.json"
-    old = build(REVISIONS, site, registry_path=registry, known_problems_path=REVISIONS_KNOWN)
-    before = load_registry(registry)
-    new = build(CONTENT, site, registry_path=registry)
-    return Rebuilt(site, before, load_registry(registry), old.collected, new.collected)
-
-
 def renamed_anchors(rebuilt: Rebuilt) -> dict[str, str]:
     """Old Learn anchor → new one, from the two revisions' sections (same sections, same order)."""
     old = rebuilt.old.documents[0].sections
@@ -74,13 +48,27 @@ def renamed_anchors(rebuilt: Rebuilt) -> dict[str, str]:
     return {o.anchor: n.anchor for o, n in zip(old, new, strict=True) if o.anchor != n.anchor}
 
 
+def withdrawn_ids(rebuilt: Rebuilt) -> set[str]:
+    """Answers of the old site that today's does not give: the cells content/overrides.yml marks
+    not stated (the old revision has no overrides file)."""
+    decided = {(c.type_id, c.facet_id) for c in rebuilt.new.cells if c.override == "not stated"}
+    return {e.id for e in rebuilt.old.entries
+            if e.kind == "fact" and (e.deployment_types[0], e.facets[0]) in decided}
+
+
 def test_the_rebuild_keeps_ids_and_records_new_urls(rebuilt: Rebuilt) -> None:
     assert set(rebuilt.before.urls) <= set(rebuilt.after.urls)
     new_ids = {e.id for e in rebuilt.new.entries}
-    assert {e.id for e in rebuilt.old.entries} <= new_ids  # no entry of the old site lost its id
+    withdrawn = withdrawn_ids(rebuilt)
+    assert len(withdrawn) == 1
+    # no entry of the old site lost its id, unless withdrawn (its URLs still resolve, below)
+    assert {e.id for e in rebuilt.old.entries} - withdrawn <= new_ids
+    assert {a.id for a in rebuilt.history.withdrawn} == withdrawn
     renamed = renamed_anchors(rebuilt)
     assert len(renamed) == 4  # the H1 and three `##` headings
     for old_entry in rebuilt.old.entries:  # ... and each id still names the same entry
+        if old_entry.id in withdrawn:
+            continue
         new_entry = next(e for e in rebuilt.new.entries if e.id == old_entry.id)
         assert (new_entry.kind, new_entry.source.path, new_entry.deployment_types) == (
             old_entry.kind, old_entry.source.path, old_entry.deployment_types)
@@ -88,16 +76,34 @@ def test_the_rebuild_keeps_ids_and_records_new_urls(rebuilt: Rebuilt) -> None:
     assert check_site(rebuilt.site) == []
 
 
+def test_the_title_ids_of_reworded_answer_pages_keep_resolving(rebuilt: Rebuilt) -> None:
+    """A reworded section keeps its answer page, and the id of the page's title too."""
+    titles = [u for u in rebuilt.before.urls if u.kind == "title"]
+    assert len(titles) == len([e for e in rebuilt.old.entries])
+    html_of = {}
+    lost = []
+    for record in titles:
+        if record.page not in html_of:
+            html_of[record.page] = (rebuilt.site / record.page / "index.html").read_text("utf-8")
+        if f'id="{record.fragment}"' not in html_of[record.page]:
+            lost.append(record.url)
+    assert lost == []
+    aliased = [u for u in titles if f'<a id="{u.fragment}" class="kb-alias"' in html_of[u.page]]
+    assert len(aliased) == 4  # the questions of the reworded headings' sections changed
+
+
 def test_every_recorded_url_lands_on_the_same_entry(rebuilt: Rebuilt) -> None:
     """Every recorded URL, read from the built HTML: the page exists and the fragment names
     the same entry or section (directly, or through an alias anchor right before it)."""
     entries = {e.id: e for e in rebuilt.new.entries}
+    entries.update({e.id: e for e in rebuilt.old.entries if e.id in withdrawn_ids(rebuilt)})
     renamed = renamed_anchors(rebuilt)
     records = sorted(rebuilt.after.urls)
     failures = []
     for record in records:
         found = landing(rebuilt.site, record.url)
-        problem = "no page there" if found is None else _why_not_same(record, found, entries, renamed)
+        problem = "no page there" if found is None else _why_not_same(
+            record, found, entries, renamed, withdrawn_ids(rebuilt))
         if problem:
             failures.append(f"{record.url}: {problem}")
     assert failures == []
@@ -105,12 +111,15 @@ def test_every_recorded_url_lands_on_the_same_entry(rebuilt: Rebuilt) -> None:
 
 
 def _browser_sample(rebuilt: Rebuilt, per_kind: int = 4) -> list[PublishedUrl]:
-    """A few recorded URLs of each kind, spread over the list, and every renamed heading."""
+    """A few recorded URLs of each kind, spread over the list, every renamed heading, every
+    changed title id and every URL of a withdrawn answer."""
     renamed = renamed_anchors(rebuilt)
     by_kind: dict[str, list[PublishedUrl]] = {}
     for record in sorted(rebuilt.after.urls):
         by_kind.setdefault(record.kind, []).append(record)
     sample = {r for r in rebuilt.after.urls if r.kind == "heading" and r.id in renamed}
+    sample.update(r for r in rebuilt.after.urls if r.kind == "title" and _aliased(rebuilt, r))
+    sample.update(r for r in rebuilt.after.urls if r.id in withdrawn_ids(rebuilt))
     for records in by_kind.values():
         step = max(1, len(records) // per_kind)
         sample.update(records[::step][:per_kind])
@@ -121,6 +130,7 @@ def test_a_sample_of_recorded_urls_lands_in_view_in_chromium(rebuilt: Rebuilt) -
     """What only a browser shows: the target is scrolled into view below Material's header,
     on a fresh load, as from a wiki link."""
     entries = {e.id: e for e in rebuilt.new.entries}
+    entries.update({e.id: e for e in rebuilt.old.entries if e.id in withdrawn_ids(rebuilt)})
     renamed = renamed_anchors(rebuilt)
     sample = _browser_sample(rebuilt)
     failures: list[str] = []
@@ -136,15 +146,22 @@ def test_a_sample_of_recorded_urls_lands_in_view_in_chromium(rebuilt: Rebuilt) -
                     "(id) => { const e = document.getElementById(id); if (!e) return true;"
                     " const r = e.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }",
                     arg=record.fragment, polling=50, timeout=5000)
-            problem = _why_not_same(record, page.evaluate(_LANDING, record.fragment), entries, renamed)
+            landing_ = page.evaluate(_LANDING, record.fragment)
+            problem = _why_not_same(record, landing_, entries, renamed, withdrawn_ids(rebuilt))
             if problem:
                 failures.append(f"{record.url}: {problem}")
     assert failures == []
     assert {r.kind for r in sample} == {r.kind for r in rebuilt.after.urls}
 
 
+
+def _aliased(rebuilt: Rebuilt, record: PublishedUrl) -> bool:
+    html = (rebuilt.site / record.page / "index.html").read_text("utf-8")
+    return f'<a id="{record.fragment}" class="kb-alias"' in html
+
+
 def _why_not_same(record: PublishedUrl, landing: dict[str, Any], entries: dict[str, FaqEntry],
-                  renamed: dict[str, str]) -> str | None:
+                  renamed: dict[str, str], withdrawn: set[str]) -> str | None:
     if record.kind == "entry-page":
         if not (landing["canonical"] or "").endswith(f"/questions/{record.id}/"):
             return f"canonical {landing['canonical']}"
@@ -156,10 +173,18 @@ def _why_not_same(record: PublishedUrl, landing: dict[str, Any], entries: dict[s
         return "no element with that id"
     if not landing["inView"]:
         return "not in view"
-    if record.kind == "entry":
+    if record.kind == "entry" and record.id in withdrawn:  # lands on its facet on the type page
+        facet = entries[record.id].facets[0]
+        if not landing["alias"] or landing["targetId"] != f"facet-{facet}":
+            return f"withdrawn answer landed on {landing['targetId']}"
+    elif record.kind == "entry":
         entry = entries[record.id]
         if landing["targetId"] != record.id or not landing["targetText"].startswith(entry.question):
             return f"landed on {landing['targetId']} {landing['targetText'][:60]!r}"
+    elif record.kind == "title":
+        heading = landing["targetText"].removesuffix("¶").strip()
+        if heading != entries[record.id].question:
+            return f"title {heading!r}"
     elif record.kind == "heading":
         expected = renamed.get(record.id, record.id)
         if landing["targetId"] != expected or landing["alias"] != (expected != record.id):

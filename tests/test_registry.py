@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from conftest import BUNDLED_ARTICLE, CONTENT, REVISIONS, ROOT
 from privacy_kb.build import build
+from privacy_kb.changes import history_path
 from privacy_kb.check import check_site
 from privacy_kb.cli import main
 from privacy_kb.collected import Collected
@@ -154,15 +155,18 @@ def test_a_url_that_would_stop_resolving_fails_the_build_and_keeps_the_site(cont
     gone = PublishedUrl("deployments/serverless-api/#no-longer-here", "entry", "no-longer-here")
     registry_path.write_text(registry_text(registry.with_urls([gone])), encoding="utf-8")
     before_registry = registry_path.read_bytes()
+    before_entries = history_path(registry_path).read_bytes()
     before_site = {p: p.read_bytes() for p in site.rglob("*.html")}
     with pytest.raises(BuildError) as failure:
         build(CONTENT, site, registry_path=registry_path, redirect_maps=[REDIRECT_MAP])
     message = str(failure.value)
     assert "deployments/serverless-api/#no-longer-here" in message and "\n" not in message
     assert registry_path.read_bytes() == before_registry
+    assert history_path(registry_path).read_bytes() == before_entries
     assert {p: p.read_bytes() for p in site.rglob("*.html")} == before_site
     left = sorted(p.name for p in registry_path.parent.iterdir() if p.name != ".site.lock")
-    assert left == ["published-urls.json", "site"]  # the build lock stays (publish.py)
+    # the build lock stays (publish.py); no staged file is left behind
+    assert left == ["published-entries.json", "published-urls.json", "site"]
     registry_path.write_text(registry_text(registry), encoding="utf-8")  # leave it as it was
 
 

@@ -20,8 +20,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .changes import (
+    History,
+    history_path,
+    load_history,
+    next_history,
+    stage_history,
+    with_last_changed,
+)
+from .changes_pages import FeedOptions, write_change_pages, write_feed
 from .collected import Collected
 from .coverage import ArticleCoverage, coverage_of
+from .extract import CellReport
 from .index import entry_url, write_index
 from .model import ENTRIES_FORMAT_VERSION, FaqEntry
 from .pages import write_pages
@@ -61,6 +71,8 @@ class BuildReport:
     registry: Registry | None = None
     kept_ids: dict[str, str] = field(default_factory=dict)  # natural id → recorded id
     redirects: dict[str, str] = field(default_factory=dict)  # old page URL → target
+    # What was published, with this build's changes (empty when built without a registry).
+    history: History = field(default_factory=History)
 
 
 def build(
@@ -75,8 +87,10 @@ def build(
     """Build the site of `source_root` into `site_dir`.
 
     `registry_path`: the registry of published URLs to keep working and to add this build's URLs
-    to (created when missing); None builds without one. `redirect_maps`: Microsoft
-    `.openpublishing.redirection.json` files whose old article URLs get redirect pages.
+    to (created when missing); None builds without one. Beside it, the answers last published
+    (changes.history_path) are compared with this build's for /changes/ and updated likewise.
+    `redirect_maps`: Microsoft `.openpublishing.redirection.json` files whose old article URLs
+    get redirect pages.
     """
     seconds: dict[str, float] = {}
     with _timed(seconds, "collect"):
@@ -85,6 +99,9 @@ def build(
         registry = load_registry(registry_path) if registry_path is not None else None
         renames = stable_ids(collected, registry) if registry is not None else {}
         collected = with_ids(collected, renames)
+        history_file = history_path(registry_path) if registry_path is not None else None
+        history = next_history(load_history(history_file), collected) if history_file else History()
+        collected = with_last_changed(collected, history)
     unexpected = unexpected_problems(collected)
     if strict and unexpected:
         raise BuildError(
@@ -97,9 +114,10 @@ def build(
         recover(site_dir)
         updated, redirects = _write_and_swap(
             collected, coverage, site_dir, strict, seconds, registry, registry_path, renames,
-            redirections,
+            redirections, history,
         )
-    return BuildReport(collected, coverage, unexpected, seconds, updated, renames, redirects)
+    return BuildReport(collected, coverage, unexpected, seconds, updated, renames, redirects,
+                       history)
 
 
 def _write_and_swap(
@@ -112,17 +130,25 @@ def _write_and_swap(
     registry_path: Path | None,
     renames: dict[str, str],
     redirections: list,
+    history: History,
 ) -> tuple[Registry | None, dict[str, str]]:
-    """Every output into a work folder beside the site, then one swap (publish.py)."""
+    """Every output into a work folder beside the site, then one swap (publish.py); the registry
+    and the record of published answers beside it are replaced only after the site is."""
+    history_file = history_path(registry_path) if registry_path is not None else None
     staged: Path | None = None
+    staged_history: Path | None = None
     updated: Registry | None = None
     work = Path(tempfile.mkdtemp(prefix=work_prefix(site_dir), dir=site_dir.parent))
     try:
         new_site = work / "site"
         with _timed(seconds, "pages"):
             write_pages(collected, work / "docs")
+            withdrawn = {e.id for e in registry.entries} if registry is not None else set()
+            withdrawn -= {e.id for e in collected.entries}
+            write_change_pages(history, collected, work / "docs", withdrawn)
         with _timed(seconds, "mkdocs"):
             render_site(collected, work / "docs", new_site, strict=strict)
+            write_feed(history, collected, new_site, FeedOptions(site_url=published_site_url()))
         with _timed(seconds, "entries"):
             write_api(collected, coverage, new_site / "api")
         with _timed(seconds, "index"):
@@ -133,26 +159,43 @@ def _write_and_swap(
             if registry is not None and registry_path is not None:
                 updated = keep_links(collected, registry, renames, new_site, redirects)
                 staged = stage_registry(updated, registry_path)
+                if history_file is not None:
+                    staged_history = stage_history(history, history_file)
         swap_in(new_site, site_dir, work / PREVIOUS)
+        if staged_history is not None and history_file is not None:
+            commit_registry(staged_history, history_file)
+            staged_history = None
         if staged is not None and registry_path is not None:
             commit_registry(staged, registry_path)
             staged = None
     finally:
         shutil.rmtree(work, ignore_errors=True)
-        if staged is not None:
-            staged.unlink(missing_ok=True)
+        for leftover in (staged, staged_history):
+            if leftover is not None:
+                leftover.unlink(missing_ok=True)
     return updated, redirects
 
 
-def entry_document(entry: FaqEntry) -> dict[str, Any]:
-    """An entry as published in JSON: the content model plus its permanent link."""
-    return {**entry.to_dict(), "url": entry_url(entry)}
+def published_site_url() -> str:
+    """Where the site is published, as mkdocs.yml reads it (PRIVACY_KB_SITE_URL); "" when not
+    set: the feed's links then stay relative to the feed."""
+    return os.environ.get("PRIVACY_KB_SITE_URL", "").strip()
+
+
+def entry_document(entry: FaqEntry, last_changed: tuple[str, int] | None = None) -> dict[str, Any]:
+    """An entry as published in JSON: the content model plus its permanent link, and when its
+    text last changed (with a record of what was published; see /changes/)."""
+    document = {**entry.to_dict(), "url": entry_url(entry)}
+    if last_changed is not None:
+        document["last_changed"] = {"date": last_changed[0], "build": last_changed[1]}
+    return document
 
 
 def entries_document(collected: Collected) -> dict[str, Any]:
     return {
         "version": ENTRIES_FORMAT_VERSION,
-        "entries": [entry_document(entry) for entry in collected.entries],
+        "entries": [entry_document(entry, collected.last_changed.get(entry.id))
+                    for entry in collected.entries],
     }
 
 
@@ -160,7 +203,8 @@ def write_api(collected: Collected, coverage: list[ArticleCoverage], api_dir: Pa
     """Static JSON for tools (schema: schemas/entries.schema.json, also published here)."""
     _write_json(api_dir / "entries.json", entries_document(collected))
     for entry in collected.entries:
-        document = {"version": ENTRIES_FORMAT_VERSION, "entry": entry_document(entry)}
+        document = {"version": ENTRIES_FORMAT_VERSION,
+                    "entry": entry_document(entry, collected.last_changed.get(entry.id))}
         _write_json(api_dir / "entries" / f"{entry.id}.json", document)
     shutil.copyfile(ENTRIES_SCHEMA, api_dir / ENTRIES_SCHEMA.name)
     _write_json(api_dir / "build.json", {
@@ -169,7 +213,21 @@ def write_api(collected: Collected, coverage: list[ArticleCoverage], api_dir: Pa
         "coverage": [
             {"path": c.path, "sentences": c.sentences, "missing": list(c.missing)} for c in coverage
         ],
+        # Cells a person should look at (content/overrides.yml decides them), and those decided.
+        "unsure": [_cell_record(c) for c in collected.cells if c.unsure],
+        "overrides": [_cell_record(c) for c in collected.cells if c.override],
     })
+
+
+def _cell_record(cell: CellReport) -> dict[str, Any]:
+    record: dict[str, Any] = {"type": cell.type_id, "facet": cell.facet_id,
+                              "entry": cell.entry_id, "short_answer": cell.short_answer}
+    if cell.unsure:
+        record["why"] = list(cell.unsure)
+    if cell.override:
+        record["override"] = cell.override
+        record["reason"] = cell.reason
+    return record
 
 
 def _write_json(path: Path, data: Any) -> None:

@@ -86,6 +86,8 @@ def main() -> None:
     default=None,
     help="Registry of published URLs: every URL it records must keep resolving (else the build "
     "fails), and the build adds its new URLs to it. An explicit FILE is created if missing. "
+    "Beside it, the answers last published (published-urls.json → published-entries.json), "
+    "which /changes/ compares with. "
     f"[default: <source>/{REGISTRY_FILE} when that file exists; a source without one, such as "
     "a read-only corpus, is built without a registry and nothing is written into it]",
 )
@@ -148,6 +150,13 @@ def build(
         click.echo(f"  coverage {item.percent:5.1f}%  {item.sentences} sentences  {item.path}")
         for sentence in item.missing:
             click.echo(f"    not in any answer: {sentence}")
+    unsure = [cell for cell in collected.cells if cell.unsure]
+    decided = [cell for cell in collected.cells if cell.override]
+    if unsure or decided:
+        click.echo(f"Matrix cells: {len(unsure)} unsure (check them; content/overrides.yml "
+                   f"decides a cell), {len(decided)} decided by overrides")
+        for cell in unsure:
+            click.echo(f"  unsure {cell.type_id} × {cell.facet_id}: {'; '.join(cell.unsure)}")
     if collected.problems:
         click.echo(f"Problems ({len(collected.problems)}; file:line: what; what was done):")
         for problem in collected.problems:

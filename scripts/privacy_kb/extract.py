@@ -6,50 +6,72 @@ Three kinds of entry (PRODUCT.md, content model):
 - `fact`: the sentences that state one privacy facet for one deployment type, asked with the
   facet's wording. A section whose heading names none of the article's deployment types
   (content/taxonomy.yml `articles`) speaks of all of them; an article with no types gets
-  general facts.
-Answers are the article's own sentences, never reworded.
+  general facts. Which sentence states what for which type: statements.py.
+Answers are the article's own sentences, never reworded. Each deployment type × facet cell is
+reported (CellReport): filled or not, the editors' override (content/overrides.yml) that
+decided it, or why the extractor is unsure of it.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .learn import learn_anchor
-from .model import DeploymentType, FaqEntry, Section, SourceDocument, SourceRef, Taxonomy
+from .model import (
+    FaqEntry,
+    Section,
+    SectionRef,
+    SourceDocument,
+    SourceRef,
+    Taxonomy,
+)
+from .overrides import CellOverride
 from .paths import capped
+from .problems import BuildError
 from .sentences import Sentence, split_sentences
 from .sources import ArticleFile
+from .statements import (
+    Block,
+    Quote,
+    SentenceClassifier,
+    best_quote,
+    facets_stated,
+    lead_in,
+    lead_in_is_meta,
+    sentence_types,
+    short_answer_of,
+    specializations,
+    statement_of,
+    types_named,
+)
 
 _HEADINGS = {f"h{level}": level for level in range(1, 7)}
 _TEXT_BLOCKS = {"p", "li", "td", "th", "dt", "dd"}
 _NESTED_BLOCKS = frozenset({"ul", "ol", "p", "div", "blockquote", "table", "pre", "figure"})
 _NOT_PROSE = {"figure", "pre", "script", "style"}
+# Notes the build writes where upstream content is missing (an include, code, an image): they
+# stay on the source page and in the build report, never in an answer.
+_BUILD_NOTES = {"admonition-title", "docfx-missing-include", "docfx-missing-code",
+                "docfx-image--missing"}
 _ATX_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
 @dataclass(frozen=True)
-class Block:
-    """A paragraph-like piece of a section: its sentences, and whether it is a list item."""
+class CellReport:
+    """How the extractor filled one deployment type × facet cell, for the build report."""
 
-    sentences: tuple[Sentence, ...]
-    list_item: bool
-
-
-@dataclass(frozen=True)
-class _Quote:
-    """A sentence quoted for a fact, and whether its section is about the fact's type."""
-
-    sentence: Sentence
-    block: Block
-    section: Section
-    specific: bool
-    states_facet: bool  # False for the context quoted with it (the rest of a list item, …)
+    type_id: str
+    facet_id: str
+    entry_id: str  # "" when not stated
+    short_answer: str
+    unsure: tuple[str, ...]  # why a person should look at it; () when the extractor is sure
+    override: str = ""  # "pinned" | "not stated" when content/overrides.yml decided it
+    reason: str = ""  # the override's reason
 
 
 @dataclass
@@ -61,9 +83,25 @@ class _SectionDraft:
 
 
 def extract_article(
-    article: ArticleFile, tree: etree.Element, taxonomy: Taxonomy
+    article: ArticleFile,
+    tree: etree.Element,
+    taxonomy: Taxonomy,
+    overrides: tuple[CellOverride, ...] = (),
 ) -> tuple[SourceDocument, list[FaqEntry]]:
     """The article's document model and its entries, in document order."""
+    document, entries, _ = extract_article_cells(article, tree, taxonomy, overrides)
+    return document, entries
+
+
+def extract_article_cells(
+    article: ArticleFile,
+    tree: etree.Element,
+    taxonomy: Taxonomy,
+    overrides: tuple[CellOverride, ...] = (),
+) -> tuple[SourceDocument, list[FaqEntry], list[CellReport]]:
+    """The article's document model, its entries in document order, and how each cell of its
+    deployment types was filled. `overrides` (content/overrides.yml) pin or empty cells; a pin
+    whose sentence is gone from the article is a BuildError naming the cell."""
     drafts = _section_drafts(tree, article.title)
     lines = _heading_lines(article)
     sections = _sections(drafts, lines, len(article.lines))
@@ -77,93 +115,59 @@ def extract_article(
         sections=tuple(sections),
     )
     navigation = {heading.casefold() for heading in taxonomy.navigation_headings}
-    article_types = taxonomy.types_of_article(article.path)
-    meta = [re.compile(pattern) for pattern in taxonomy.meta_sentences]
-    openers = tuple(taxonomy.context_openers)
+    classifier = SentenceClassifier.of(taxonomy, article.path)
+    article_type_ids = tuple(t.id for t in classifier.article_types)
     entries: list[FaqEntry] = []
-    facts: dict[tuple[str, str], list[_Quote]] = {}
+    facts: dict[tuple[str, str], list[Quote]] = {}
+    elsewhere: dict[tuple[str, str], int] = {}  # stating sentences scoped to another type
+    findable: list[tuple[Sentence, Block, list[Block], int, Section, tuple[str, ...]]] = []
     for draft, section in zip(drafts, sections, strict=True):
         if section.heading.strip().casefold() in navigation or not draft.blocks:
             continue
-        named = _types_named(section.heading, article_types)
+        named = types_named(section.heading, classifier.article_types)
         # A section that names no deployment type speaks of all the article's types.
-        section_types = named or tuple(t.id for t in article_types)
-        entries.append(_section_entry(document, section, draft, section_types, taxonomy))
-        types = section_types or ("",)
+        section_types = named or article_type_ids
+        entries.append(
+            _section_entry(document, section, draft, section_types, taxonomy, classifier)
+        )
         for index, block in enumerate(draft.blocks):
+            meta_list = block.list_item and lead_in_is_meta(draft.blocks, index, classifier)
             for sentence in block.sentences:
-                if any(pattern.search(sentence.text) for pattern in meta):
+                findable.append((sentence, block, draft.blocks, index, section, section_types))
+                if meta_list or classifier.is_meta(sentence.text):
                     continue
-                statement = _statement(draft.blocks, index, sentence, openers)
-                for facet_id in _facets_stated(sentence.text, taxonomy):
-                    for type_id in types:
+                facets = facets_stated(sentence.text, taxonomy)
+                if not facets:
+                    continue
+                # A list item is scoped by its lead-in too ("For Global deployments: …").
+                lead = lead_in(draft.blocks, index) if block.list_item else []
+                scope_text = " ".join([*(s.text for s, _ in lead), sentence.text])
+                scoped = sentence_types(scope_text, section_types, classifier)
+                specific = len(scoped) < len(article_type_ids)
+                statement = tuple(statement_of(draft.blocks, index, sentence, classifier))
+                first_item = index > 0 and not draft.blocks[index - 1].list_item
+                heirs = specializations(scoped, classifier) if specific else ()
+                targets = tuple(dict.fromkeys((*section_types, *heirs))) or ("",)
+                for facet_id in facets:
+                    for type_id in targets:
+                        if type_id and type_id not in scoped and type_id not in heirs:
+                            key = (type_id, facet_id)
+                            elsewhere[key] = elsewhere.get(key, 0) + 1
+                            continue
                         found = facts.setdefault((type_id, facet_id), [])
                         found.extend(
-                            _Quote(s, b, section, bool(named), s is sentence) for s, b in statement
+                            Quote(s, b, section, specific, s is sentence,
+                                   statement if s is sentence else (), first_item=first_item,
+                                   inherited=type_id in heirs)
+                            for s, b in statement
                         )
-    entries.extend(_fact_entries(document, facts, taxonomy))
-    return document, entries
-
-
-def _statement(
-    blocks: list[Block], index: int, sentence: Sentence, openers: tuple[str, ...]
-) -> list[tuple[Sentence, Block]]:
-    """A sentence with what it needs to be read alone: a list item is quoted whole, after the
-    lead-in (ending in ':') that introduces its list; a lead-in brings the whole list; a
-    sentence that leans on the one before it ("This…", "Also,…") brings that one."""
-    block = blocks[index]
-    if block.list_item:
-        lead_in = _lead_in(blocks, index)
-        return lead_in + [(s, block) for s in block.sentences]
-    position = block.sentences.index(sentence)
-    start = position
-    while start > 0 and _leans_on_previous(block.sentences[start].text, openers):
-        start -= 1
-    statement = [(s, block) for s in block.sentences[start : position + 1]]
-    if sentence.text.endswith(":") and sentence is block.sentences[-1]:
-        for following in blocks[index + 1 :]:
-            if not following.list_item:
-                break
-            statement.extend((s, following) for s in following.sentences)
-    return statement
-
-
-def _leans_on_previous(text: str, openers: tuple[str, ...]) -> bool:
-    first_word = text.split(maxsplit=1)[0] if text.strip() else ""
-    return first_word in openers
-
-
-def _lead_in(blocks: list[Block], index: int) -> list[tuple[Sentence, Block]]:
-    """The sentence ending in ':' right before the list that holds blocks[index], if any."""
-    start = index
-    while start > 0 and blocks[start - 1].list_item:
-        start -= 1
-    if start == 0 or not blocks[start - 1].sentences[-1].text.endswith(":"):
-        return []
-    return [(blocks[start - 1].sentences[-1], blocks[start - 1])]
-
-
-def _short_answer(quotes: list[_Quote]) -> str:
-    """The first sentence that states the facet, read as on the page: a list item after its
-    lead-in (ending in ':'), a lead-in with the first item of its list that states the facet.
-    Words left out between the two are shown as '…'."""
-    best = next(quote for quote in quotes if quote.states_facet)
-    position = quotes.index(best)
-    if best.block.list_item:
-        lead_in = next(
-            (q for q in reversed(quotes[:position]) if not q.block.list_item), None
-        )
-        if lead_in is None or not lead_in.sentence.text.endswith(":"):
-            return best.sentence.text
-        gap = " " if quotes[position - 1] is lead_in else " … "
-        return lead_in.sentence.text + gap + best.sentence.text
-    following = quotes[position + 1 :]
-    items = [q for q in following if q.block.list_item]
-    if not best.sentence.text.endswith(":") or not items:
-        return best.sentence.text
-    item = next((q for q in items if q.states_facet), items[0])
-    gap = " " if following[0] is item else " … "
-    return best.sentence.text + gap + item.sentence.text
+    applied = _apply_overrides(facts, overrides, article_type_ids, findable, classifier, article.path)
+    fact_entries = _fact_entries(document, facts, taxonomy)
+    entries.extend(fact_entries)
+    cells = _cell_reports(
+        article_type_ids, taxonomy, facts, fact_entries, elsewhere, applied
+    )
+    return document, entries, cells
 
 
 # --- sections ------------------------------------------------------------------------------
@@ -188,7 +192,7 @@ def _section_drafts(tree: etree.Element, title: str) -> list[_SectionDraft]:
 def _blocks(element: etree.Element, in_list_item: bool = False) -> Iterator[Block]:
     """The prose blocks of an element, depth first; headings inside containers are prose too.
     Paragraphs of a (loose) list item count as list items."""
-    if element.tag in _NOT_PROSE or "admonition-title" in (element.get("class") or "").split():
+    if element.tag in _NOT_PROSE or _BUILD_NOTES & set((element.get("class") or "").split()):
         return
     in_list_item = element.tag == "li" or (in_list_item and element.tag not in ("ul", "ol"))
     if element.tag in _TEXT_BLOCKS or element.tag in _HEADINGS:
@@ -245,58 +249,135 @@ def _sections(
     return sections
 
 
-# --- classification ------------------------------------------------------------------------
+# --- overrides and the cell report ---------------------------------------------------------
 
 
-def _term_pattern(term: str) -> str:
-    stem = term.endswith("*")
-    words = re.escape(term.rstrip("*")).replace(r"\ ", r"[\s-]+")
-    ending = r"[\w-]*" if stem else r"(?![\w-])"
-    return rf"(?<![\w-]){words}{ending}"
+_Findable = tuple[Sentence, Block, list[Block], int, Section, tuple[str, ...]]
 
 
-@functools.cache
-def _term_matchers(terms: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """Per term: a plain substring that must occur, and the exact pattern. The taxonomy is
-    small and the sentences many, so the cheap test runs first."""
-    return tuple(
-        (term.rstrip("*").split()[0].casefold(), re.compile(_term_pattern(term), re.IGNORECASE))
-        for term in terms
-    )
+def _apply_overrides(
+    facts: dict[tuple[str, str], list[Quote]],
+    overrides: tuple[CellOverride, ...],
+    article_types: tuple[str, ...],
+    findable: list[_Findable],
+    classifier: SentenceClassifier,
+    path: str,
+) -> dict[tuple[str, str], CellOverride]:
+    """Empty the cells marked not stated; put each pinned sentence (with what it needs to be
+    read alone) first in its cell. Returns the overrides applied, by cell."""
+    applied = {}
+    for override in overrides:
+        if override.type_id not in article_types:
+            continue
+        key = (override.type_id, override.facet_id)
+        applied[key] = override
+        if override.not_stated:
+            facts.pop(key, None)
+            continue
+        exact = [f for f in findable if f[0].text == override.sentence]
+        within = exact or [f for f in findable if override.sentence in f[0].text]
+        if not within:
+            raise BuildError(
+                f"{override.where}: pinned sentence of cell {override.cell} is no longer in "
+                f"{path}: {override.sentence[:80]!r}"
+            )
+        if len({f[0].text for f in within}) > 1:
+            raise BuildError(
+                f"{override.where}: pinned words of cell {override.cell} are in "
+                f"{len(within)} sentences of {path}; quote the whole sentence"
+            )
+        sentence, block, blocks, index, section, _ = within[0]
+        statement = tuple(statement_of(blocks, index, sentence, classifier))
+        first_item = index > 0 and not blocks[index - 1].list_item
+        pinned = [
+            Quote(s, b, section, True, s is sentence, statement if s is sentence else (),
+                   pinned=s is sentence, first_item=first_item)
+            for s, b in statement
+        ]
+        facts[key] = pinned + facts.get(key, [])
+    return applied
 
 
-def _matches(text: str, terms: tuple[str, ...]) -> bool:
-    folded = text.casefold()
-    return any(
-        needle in folded and pattern.search(text) for needle, pattern in _term_matchers(terms)
-    )
+def _cell_reports(
+    article_types: tuple[str, ...],
+    taxonomy: Taxonomy,
+    facts: dict[tuple[str, str], list[Quote]],
+    entries: list[FaqEntry],
+    elsewhere: dict[tuple[str, str], int],
+    applied: dict[tuple[str, str], CellOverride],
+) -> list[CellReport]:
+    """Every cell of the article's types: its entry and short answer, and why the extractor may
+    be wrong about it (for the build report)."""
+    by_cell = {(e.deployment_types[0], e.facets[0]): e for e in entries if e.deployment_types}
+    reports = []
+    for type_id in article_types:
+        for facet in taxonomy.facets:
+            key = (type_id, facet.id)
+            entry = by_cell.get(key)
+            override = applied.get(key)
+            reports.append(CellReport(
+                type_id=type_id,
+                facet_id=facet.id,
+                entry_id=entry.id if entry else "",
+                short_answer=entry.short_answer if entry else "",
+                unsure=() if override else _doubts(
+                    facts.get(key, []), elsewhere.get(key, 0),
+                    any(q.specific and not q.inherited
+                        for other in article_types if other != type_id
+                        for q in facts.get((other, facet.id), [])),
+                ),
+                override=("not stated" if override.not_stated else "pinned") if override else "",
+                reason=override.reason if override else "",
+            ))
+    return reports
 
 
-def _types_named(text: str, candidates: tuple[DeploymentType, ...]) -> tuple[str, ...]:
-    """Types (of the candidates) a text names; a specialization wins over its broader type."""
-    named = [t for t in candidates if _matches(text, t.terms)]
-    broader = {t.specializes for t in named if t.specializes}
-    return tuple(t.id for t in named if t.id not in broader)
-
-
-def _facets_stated(text: str, taxonomy: Taxonomy) -> list[str]:
-    return [facet.id for facet in taxonomy.facets if _matches(text, facet.triggers)]
+def _doubts(
+    quotes: list[Quote], scoped_away: int, others_specific: bool
+) -> tuple[str, ...]:
+    """Why a person should look at a cell: the article tells its types apart on this facet but
+    says nothing of this one in particular; or only what it says of the broader type fills it;
+    or statements about this type in particular come from several sections."""
+    stating = [q for q in quotes if q.states_facet]
+    own = [q for q in stating if q.specific and not q.inherited]
+    doubts = []
+    if not own and scoped_away:
+        doubts.append(f"{scoped_away} sentence(s) stating it are scoped to another type")
+    if stating and not own and others_specific and not any(q.inherited for q in stating):
+        doubts.append("only a statement about every type, while other types have their own")
+    if stating and all(q.inherited for q in stating if q.specific) and any(q.specific for q in stating):
+        doubts.append("only what the article says of the broader type")
+    sections = {q.section.anchor for q in own}
+    if len(sections) > 1:
+        doubts.append(f"statements about this type in {len(sections)} sections")
+    return tuple(doubts)
 
 
 # --- entries -------------------------------------------------------------------------------
 
 
-def _source_ref(document: SourceDocument, section: Section) -> SourceRef:
+def _source_ref(document: SourceDocument, sections: list[Section]) -> SourceRef:
+    """Provenance: the first section quoted in the flat fields, and every one in `sections`."""
+    unique = list(dict.fromkeys(sections))
+    first = unique[0]
     return SourceRef(
         path=document.path,
         title=document.title,
-        heading=section.heading,
-        anchor=section.anchor,
-        line_start=section.line_start,
-        line_end=section.line_end,
-        learn_url=f"{document.learn_url}#{section.anchor}" if document.learn_url else "",
+        heading=first.heading,
+        anchor=first.anchor,
+        line_start=first.line_start,
+        line_end=first.line_end,
+        learn_url=_learn_url(document, first),
         ms_date=document.ms_date,
+        sections=tuple(
+            SectionRef(s.heading, s.anchor, _learn_url(document, s), s.line_start, s.line_end)
+            for s in unique
+        ),
     )
+
+
+def _learn_url(document: SourceDocument, section: Section) -> str:
+    return f"{document.learn_url}#{section.anchor}" if document.learn_url else ""
 
 
 def _answer(items: list[tuple[Sentence, Block]]) -> tuple[str, str]:
@@ -329,6 +410,7 @@ def _section_entry(
     draft: _SectionDraft,
     section_types: tuple[str, ...],
     taxonomy: Taxonomy,
+    classifier: SentenceClassifier,
 ) -> FaqEntry:
     is_question = section.heading.rstrip().endswith("?")
     question = section.heading.strip() if is_question else taxonomy.section_question.format(
@@ -336,7 +418,7 @@ def _section_entry(
     )
     markdown, text = _answer([(s, block) for block in draft.blocks for s in block.sentences])
     facets = sorted({f for block in draft.blocks for s in block.sentences
-                     for f in _facets_stated(s.text, taxonomy)}, key=_facet_order(taxonomy))
+                     for f in facets_stated(s.text, taxonomy)}, key=_facet_order(taxonomy))
     return FaqEntry(
         id=capped(f"{document.slug}-{section.anchor}"),  # a file name too: bounded
         question=question,
@@ -344,15 +426,30 @@ def _section_entry(
         answer_text=text,
         deployment_types=section_types,
         facets=tuple(facets),
-        source=_source_ref(document, section),
+        source=_source_ref(document, [section]),
         kind="question-heading" if is_question else "section",
-        short_answer=next((s.text for block in draft.blocks for s in block.sentences), ""),
+        short_answer=_section_short_answer(draft.blocks, classifier),
         aliases=() if is_question else (section.heading.strip(),),
     )
 
 
+def _section_short_answer(blocks: list[Block], classifier: SentenceClassifier) -> str:
+    """The first sentence of a section that reads on its own and speaks of the data, not of the
+    article or a diagram; else the first that reads on its own; else the first."""
+    candidates = [
+        (sentence, block.list_item and lead_in_is_meta(blocks, index, classifier))
+        for index, block in enumerate(blocks)
+        for sentence in block.sentences
+    ]
+    alone = [(s, in_meta_list) for s, in_meta_list in candidates if not classifier.leans(s.text)]
+    best = next((s for s, in_meta_list in alone
+                 if not in_meta_list and not classifier.is_meta(s.text)), None)
+    best = best or next((s for s, _ in alone), None) or next((s for s, _ in candidates), None)
+    return best.text if best else ""
+
+
 def _fact_entries(
-    document: SourceDocument, facts: dict[tuple[str, str], list[_Quote]], taxonomy: Taxonomy
+    document: SourceDocument, facts: dict[tuple[str, str], list[Quote]], taxonomy: Taxonomy
 ) -> list[FaqEntry]:
     entries = []
     type_order = [t.id for t in taxonomy.deployment_types]
@@ -362,7 +459,7 @@ def _fact_entries(
     ):
         # What the article says of this type in particular comes before what it says of all;
         # a sentence quoted twice (as a fact, and as context of another) counts once.
-        quotes = _first_of_each(sorted(facts[(type_id, facet_id)], key=lambda q: not q.specific))
+        quotes = _first_of_each(sorted(facts[(type_id, facet_id)], key=lambda q: q.rank))
         facet = taxonomy.facet(facet_id)
         deployment_type = taxonomy.deployment_type(type_id) if type_id else None
         markdown, text = _answer([(quote.sentence, quote.block) for quote in quotes])
@@ -378,9 +475,9 @@ def _fact_entries(
                 answer_text=text,
                 deployment_types=(type_id,) if type_id else (),
                 facets=(facet_id,),
-                source=_source_ref(document, quotes[0].section),
+                source=_source_ref(document, [q.section for q in quotes]),
                 kind="fact",
-                short_answer=_short_answer(quotes),
+                short_answer=short_answer_of(best_quote(quotes)),
                 aliases=tuple(
                     facet.question.format(type=alias)
                     for alias in (deployment_type.aliases if deployment_type else ())
@@ -390,15 +487,18 @@ def _fact_entries(
     return entries
 
 
-def _first_of_each(quotes: list[_Quote]) -> list[_Quote]:
+def _first_of_each(quotes: list[Quote]) -> list[Quote]:
     """Quotes without repeats of a sentence; a repeat that states the facet marks the first."""
-    kept: dict[tuple[int, Sentence], _Quote] = {}
+    kept: dict[tuple[int, Sentence], Quote] = {}
     for quote in quotes:
         key = (id(quote.block), quote.sentence)
         if key not in kept:
             kept[key] = quote
         elif quote.states_facet and not kept[key].states_facet:
-            kept[key] = dataclasses.replace(kept[key], states_facet=True)
+            kept[key] = dataclasses.replace(
+                kept[key], states_facet=True, statement=quote.statement, pinned=quote.pinned,
+                first_item=quote.first_item,
+            )
     return list(kept.values())
 
 

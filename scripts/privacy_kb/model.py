@@ -19,6 +19,9 @@ class DeploymentType:
     summary: str = ""
     specializes: str | None = None  # id of the broader type ("fine-tuned serverless" < "serverless")
     phrase: str = ""  # how questions name it: "when I use {type}" -> "a serverless API deployment"
+    # Wordings that, inside a sentence, say the sentence speaks of this type only ("labeled
+    # 'Global'"); narrower than `aliases`, which also name the product in headings and search.
+    scope: tuple[str, ...] = ()
 
     @property
     def in_question(self) -> str:
@@ -39,6 +42,11 @@ class Facet:
     question: str  # may contain "{type}", the deployment type's name
     general_question: str  # used when a statement applies to no single deployment type
     triggers: tuple[str, ...] = ()
+    # When given, a sentence states the facet only if it also names one of these (the facet's
+    # subject: "stored" says something about storage of prompts only with "prompts" nearby).
+    subjects: tuple[str, ...] = ()
+    # A sentence that names one of these does not state the facet (it is about something else).
+    unless: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,9 @@ class Taxonomy:
     # First words of a sentence that leans on the one before it ("This data processing…"):
     # such a sentence is quoted with its predecessor.
     context_openers: tuple[str, ...] = ()
+    # Patterns (anywhere in a sentence) of words that lean on what came before ("such
+    # features", "described above"): such a sentence is quoted with its predecessor too.
+    context_patterns: tuple[str, ...] = ()
 
     def types_of_article(self, path: str) -> tuple[DeploymentType, ...]:
         for scope in self.articles:
@@ -111,8 +122,21 @@ class SourceDocument:
 
 
 @dataclass(frozen=True)
+class SectionRef:
+    """One section an answer quotes, with its Learn anchor."""
+
+    heading: str
+    anchor: str
+    learn_url: str  # with the #anchor
+    line_start: int
+    line_end: int
+
+
+@dataclass(frozen=True)
 class SourceRef:
-    """Where an entry's answer comes from, precisely enough to quote it."""
+    """Where an entry's answer comes from, precisely enough to quote it. `heading`, `anchor`,
+    `line_*` and `learn_url` name the first section quoted; `sections` names every one, in the
+    order the answer quotes them."""
 
     path: str
     title: str
@@ -122,6 +146,12 @@ class SourceRef:
     line_end: int
     learn_url: str  # with the #anchor
     ms_date: str
+    sections: tuple[SectionRef, ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SourceRef:
+        sections = tuple(SectionRef(**s) for s in data.get("sections", ()))
+        return cls(**{**data, "sections": sections})
 
 
 @dataclass(frozen=True)
@@ -154,7 +184,7 @@ class FaqEntry:
             answer_text=data["answer"]["text"],
             deployment_types=tuple(data["deployment_types"]),
             facets=tuple(data["facets"]),
-            source=SourceRef(**data["source"]),
+            source=SourceRef.from_dict(data["source"]),
             kind=data["kind"],
             aliases=tuple(data.get("aliases", ())),
             short_answer=data.get("short_answer", ""),

@@ -33,7 +33,7 @@ from pathlib import Path
 from .collected import Collected
 from .index import entry_url
 from .media import copy_media
-from .model import DeploymentType, Facet, FaqEntry, SourceDocument
+from .model import DeploymentType, Facet, FaqEntry, SectionRef, SourceDocument, SourceRef
 from .sentences import split_text
 
 NOT_STATED = "not stated in the source"
@@ -158,8 +158,9 @@ def home_page(site: SiteContent) -> str:
         "## Deployment types\n",
         type_cards(site.types),
         "## Privacy matrix\n",
-        ("Each cell is the first sentence the source states for that deployment type, linked to "
-        "the full answer; the columns are grouped by the article that describes them. "
+        ("Each cell is the source's sentence that states it for that deployment type (one about "
+        "that type in particular before one about every type of its article), linked to the full "
+        "answer; the columns are grouped by the article that describes them. "
         f"*{ALL_TYPES}* marks a statement its article makes for every deployment type it "
         "covers. Scroll sideways to see every column.\n"),
         privacy_matrix(site),
@@ -427,6 +428,7 @@ def question_page(site: SiteContent, entry: FaqEntry) -> str:
          f'data-kb-types="{" ".join(entry.deployment_types)}">'
          f"Applies to: {applies}{also_called}</p>\n"),
         entry.answer_markdown.strip() + "\n",
+        last_changed_line(site, entry, page),
     ]
     if indexed and site.options.aliases_in_search:
         wordings = [a for a in entry.aliases if a != entry.question]
@@ -437,6 +439,18 @@ def question_page(site: SiteContent, entry: FaqEntry) -> str:
     if entry.facets:
         parts.append(other_types_answers(site, entry, page))
     return "\n".join(parts)
+
+
+def last_changed_line(site: SiteContent, entry: FaqEntry, page: str) -> str:
+    """When the answer's text last changed on this site (the build's date comes from the
+    sources' ms.date, see changes.py), linked to what changed; "" without a record."""
+    changed = site.collected.last_changed.get(entry.id)
+    if changed is None:
+        return ""
+    date, number = changed
+    link = html.escape(relative_url(f"changes/#build-{number}", url_of(page)))
+    return (f'<p class="kb-last-changed" {_NO_SEARCH}>Text last changed: '
+            f'<time datetime="{date}">{date}</time> (<a href="{link}">build {number}</a>)</p>\n')
 
 
 def search_boost(options: SiteOptions, entry: FaqEntry) -> float | None:
@@ -532,7 +546,7 @@ def provenance(site: SiteContent, entry: FaqEntry, page: str, *,
     if document is not None:
         target = relative(f"sources/{document.slug}.md", page)
         parts.append(f"**[{escape(source.title)}]({target})**")
-        parts.append(f"section [{escape(source.heading)}]({target}#{source.anchor})")
+        parts.append(quoted_sections(source, target))
     else:
         parts.append(f"**{escape(source.title or source.path)}**")
     if source.ms_date:
@@ -554,6 +568,27 @@ def provenance(site: SiteContent, entry: FaqEntry, page: str, *,
         f'<div class="kb-provenance" {_NO_SEARCH} markdown>\n\n'
         f"{button} From: {' · '.join(parts)}\n\n</div>\n"
     )
+
+
+def quoted_sections(source: SourceRef, target: str) -> str:
+    """Every section an answer quotes, each linked on our source page and on Learn."""
+    sections = source.sections or (
+        SectionRef(source.heading, source.anchor, source.learn_url, source.line_start,
+                   source.line_end),
+    )
+    links = [
+        f"[{escape(s.heading)}]({target}#{s.anchor})"
+        + (f' ([on Learn]({s.learn_url}){{ aria-label="{_label(s.heading)} on Learn" }})'
+           if s.learn_url and len(sections) > 1 else "")
+        for s in sections
+    ]
+    return ("sections " if len(links) > 1 else "section ") + ", ".join(links)
+
+
+def _label(text: str) -> str:
+    """Text safe inside an attr_list value (no quotes, braces or backslashes; the attribute
+    is escaped when the page is written)."""
+    return re.sub(r'["{}\\]', "", " ".join(text.split()))
 
 
 # --- links and text ------------------------------------------------------------------------

@@ -6,8 +6,9 @@ import dataclasses
 from pathlib import Path
 
 from .collected import Collected
-from .extract import extract_article
+from .extract import extract_article_cells
 from .links import source_slugs
+from .overrides import OVERRIDES_FILE, load_overrides
 from .problems import BuildError, Problem
 from .sources import ArticleRenderer, discover_articles, read_article
 from .taxonomy import TAXONOMY_FILE, load_taxonomy
@@ -21,33 +22,41 @@ def collect(
     *,
     taxonomy_path: Path | None = None,
     known_problems_path: Path | None = None,
+    overrides_path: Path | None = None,
 ) -> Collected:
     """Read every article under `source_root` and extract its sections and entries.
 
     The taxonomy and the list of accepted upstream problems are read from the source root when
     it has them, else from the bundled `content/` (a corpus folder is read-only upstream text).
+    The editors' cell overrides (`overrides.yml`) are read from the source root only: they pin
+    sentences of that text, which another folder (an older revision, a corpus) need not have.
     """
     source_root = source_root.resolve()
     paths = discover_articles(source_root)
     taxonomy = load_taxonomy(taxonomy_path or _own_or_bundled(source_root, TAXONOMY_FILE))
     known = read_known_problems(known_problems_path or source_root / KNOWN_PROBLEMS_FILE)
+    overrides = load_overrides(overrides_path or source_root / OVERRIDES_FILE, taxonomy)
     slugs = source_slugs(paths)  # unique page names, also where two files share a name
     articles = [
         dataclasses.replace(read_article(source_root, path), page_slug=slugs[path])
         for path in paths
     ]
     renderer = ArticleRenderer(source_root, paths, list(known))
-    documents, entries, problems = [], [], []
+    documents, entries, problems, cells = [], [], [], []
     for article in articles:
         tree, article_problems = renderer.render(article)
         fatal = next((problem for problem in article_problems if problem.fatal), None)
         if fatal is not None:
             raise BuildError(problem_key(fatal))
-        document, article_entries = extract_article(article, tree, taxonomy)
+        document, article_entries, article_cells = extract_article_cells(
+            article, tree, taxonomy, overrides
+        )
+        cells.extend(article_cells)
         documents.append(document)
         entries.extend(article_entries)
         problems.extend(article_problems)
     _check_unique_ids(entries)
+    _check_overrides_used(overrides, cells)
     return Collected(
         source_root=source_root,
         taxonomy=taxonomy,
@@ -56,6 +65,7 @@ def collect(
         problems=tuple(sorted(set(problems))),
         known_problems=known,
         media=tuple(sorted(renderer.media)),
+        cells=tuple(cells),
     )
 
 
@@ -79,6 +89,15 @@ def unexpected_problems(collected: Collected) -> list[Problem]:
 
 def problem_key(problem: Problem) -> str:
     return f"{problem.path}:{problem.line}: {problem.what}"
+
+
+def _check_overrides_used(overrides, cells) -> None:
+    """An override of a type no article here speaks of would silently do nothing: name it."""
+    decided = {(cell.type_id, cell.facet_id) for cell in cells if cell.override}
+    for override in overrides:
+        if (override.type_id, override.facet_id) not in decided:
+            raise BuildError(f"{override.where}: cell {override.cell}: no article of this source "
+                             f"speaks of {override.type_id} (taxonomy.yml `articles`)")
 
 
 def _check_unique_ids(entries) -> None:

@@ -45,6 +45,10 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 # Kinds of entries whose source anchor is a whole section's heading (fact entries quote a section
 # but do not stand for it, so they say nothing about where a heading went).
 _SECTION_KINDS = ("section", "question-heading")
+_TITLE_ID = re.compile(r'<h1\b[^>]*\sid="([^"]+)"')
+# An alias target standing for the page's title (its <h1>), whatever its id is in this build
+# (a "#" is in no id we write).
+PAGE_TITLE = "#title"
 
 
 # --- the records ---------------------------------------------------------------------------
@@ -55,7 +59,7 @@ class PublishedUrl:
     """One URL the site has published, site-relative (`deployments/serverless-api/#<id>`)."""
 
     url: str
-    kind: str  # "page" | "entry" | "entry-page" | "heading" | "redirect"
+    kind: str  # "page" | "entry" | "entry-page" | "title" | "heading" | "redirect"
     id: str  # the entry id, heading anchor, or the page's last path segment ("" for home)
 
     @property
@@ -334,6 +338,9 @@ def published_urls(collected: Collected, site: SiteIds, redirects: Iterable[str]
         if site.resolves(own_page):
             urls.append(PublishedUrl(own_page, "entry-page", entry.id))
             entry_pages.add(own_page)
+            title = site.title_id(own_page)
+            if title:  # the heading anchor of the page's title: a wiki may link to it too
+                urls.append(PublishedUrl(f"{own_page}#{title}", "title", entry.id))
     for page in site.pages:
         kind = "redirect" if page in redirect_pages else "page"
         if page not in entry_pages:
@@ -362,6 +369,14 @@ class SiteIds:
             html = (self.site_dir / page / "index.html").read_text(encoding="utf-8", errors="replace")
             self._ids[page] = parse_page(html).ids
         return self._ids[page]
+
+    def title_id(self, page: str) -> str:
+        """The id of the page's title (its first <h1>), "" when it has none."""
+        if page not in self._page_set:
+            return ""
+        html = (self.site_dir / page / "index.html").read_text(encoding="utf-8", errors="replace")
+        match = _TITLE_ID.search(html)
+        return match.group(1) if match else ""
 
     def forget(self, page: str) -> None:
         self._ids.pop(page, None)
@@ -394,14 +409,26 @@ class Alias:
 
     page: str  # page URL
     old_id: str
-    target: str  # id of the element it stands for
+    target: str  # id of the element it stands for (PAGE_TITLE: the page's <h1>)
+    fallback: str = ""  # where to land when `target` is not on the page ("": nowhere)
 
 
 def plan_aliases(collected: Collected, registry: Registry) -> list[Alias]:
-    """Aliases for entries whose natural id differs from their kept id, and for the Learn
-    heading anchors their sections had before (source pages)."""
+    """Aliases for entries whose natural id differs from their kept id, for the Learn heading
+    anchors their sections had before (source pages), for the title ids answer pages had
+    before, and for the anchors of withdrawn answers (their facet on the type page, else the
+    page's title)."""
     slug_of = {d.path: d.slug for d in collected.documents}
     aliases = set()
+    current = {entry.id for entry in collected.entries}
+    for record in registry.urls:
+        if record.kind == "title":
+            aliases.add(Alias(record.page, record.fragment, PAGE_TITLE))
+        elif record.kind == "entry" and record.id not in current and record.fragment:
+            withdrawn = registry.entry(record.id)  # an entry this registry knows, now gone
+            if withdrawn is not None:
+                facet = withdrawn.facets[0] if withdrawn.facets else ""
+                aliases.add(Alias(record.page, record.fragment, f"facet-{facet}", PAGE_TITLE))
     for entry in collected.entries:
         record = registry.entry(entry.id)
         if record is None:
@@ -428,7 +455,11 @@ def inject_aliases(site: SiteIds, aliases: Iterable[Alias]) -> list[Alias]:
         if page not in site.pages:
             continue
         ids = site.ids(page)
-        wanted = [a for a in page_aliases if a.old_id not in ids and a.target in ids]
+        wanted = [
+            dataclasses.replace(a, target=target, fallback="")
+            for a in page_aliases
+            if a.old_id not in ids and (target := _landing(site, page, ids, a))
+        ]
         if not wanted:
             continue
         path = site.site_dir / page / "index.html"
@@ -437,6 +468,17 @@ def inject_aliases(site: SiteIds, aliases: Iterable[Alias]) -> list[Alias]:
         site.forget(page)
         written.extend(wanted)
     return written
+
+
+def _landing(site: SiteIds, page: str, ids: set[str], alias: Alias) -> str:
+    """The id an alias lands on in this build: its target, else its fallback; "" if neither."""
+    for candidate in (alias.target, alias.fallback):
+        if not candidate:
+            continue
+        found = site.title_id(page) if candidate == PAGE_TITLE else candidate
+        if found and found in ids:
+            return found
+    return ""
 
 
 def alias_anchor(old_id: str) -> str:

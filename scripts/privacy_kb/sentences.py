@@ -12,11 +12,13 @@ from dataclasses import dataclass
 
 from .sanitize import safe_url
 
-# A boundary: sentence punctuation (with closing quotes/brackets) and then whitespace, or
-# CJK/fullwidth sentence punctuation on its own.
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+|(?<=[。！？])\s*")
+# A boundary: sentence punctuation (with closing quotes/brackets, which stay with the sentence)
+# and then whitespace, or CJK/fullwidth sentence punctuation on its own.
+_BOUNDARY = re.compile(r"(?<=[.!?])(?P<close>[\"'”’)\]]*)\s+|(?<=[。！？])\s*")
 # Abbreviations that end in a period without ending the sentence.
-_ABBREVIATIONS = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Inc|Ltd|Corp|No|approx|U\.S)\.|\b[A-Z]\.)$")
+_ABBREVIATIONS = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Inc|Ltd|Corp|approx|U\.S)\.|\b[A-Z]\.)$")
+# "No." abbreviates "number" only before one ("No. 5"); "No." answering a question is a sentence.
+_NUMBER_SIGN = re.compile(r"\bNo\.$")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]])")
 _SPACE = re.compile(r"\s+")
 _LINK_UNSAFE = re.compile(r"[\s()<>]")  # would end or break a Markdown link target
@@ -57,9 +59,12 @@ def split_sentences(block: etree.Element, skip: frozenset[str] = frozenset()) ->
     def add_plain(text: str) -> None:
         position = 0
         for match in _BOUNDARY.finditer(text):
-            piece = text[position : match.start()]
-            if _ABBREVIATIONS.search(current.text + piece):
+            before = current.text + text[position : match.start()]
+            if _ABBREVIATIONS.search(before) or (
+                _NUMBER_SIGN.search(before) and text[match.end() : match.end() + 1].isdigit()
+            ):
                 continue
+            piece = text[position : match.start() + len(match.group("close") or "")]
             current.add(piece, _escape(piece))
             flush()
             position = match.end()

@@ -42,10 +42,11 @@ def _taxonomy_from(data: Any) -> Taxonomy:
         DeploymentType(
             id=_slug(item["id"]),
             name=str(item["name"]),
-            aliases=tuple(str(alias) for alias in item.get("aliases", ())),
+            aliases=_terms(item, "aliases"),
             summary=str(item.get("summary", "")),
             specializes=item.get("specializes"),
             phrase=str(item.get("phrase", "")),
+            scope=_terms(item, "scope"),
         )
         for item in data["deployment_types"]
     )
@@ -55,7 +56,9 @@ def _taxonomy_from(data: Any) -> Taxonomy:
             name=str(item["name"]),
             question=_template(item["question"], "{type}"),
             general_question=str(item["general_question"]),
-            triggers=tuple(str(trigger) for trigger in item.get("triggers", ())),
+            triggers=_terms(item, "triggers"),
+            subjects=_terms(item, "subjects"),
+            unless=_terms(item, "unless"),
         )
         for item in data["facets"]
     )
@@ -73,12 +76,8 @@ def _taxonomy_from(data: Any) -> Taxonomy:
         unknown = [t for t in scope.types if t not in type_ids]
         if unknown:
             raise ValueError(f"{scope.path} names unknown deployment type {unknown[0]!r}")
-    meta_sentences = tuple(str(pattern) for pattern in data.get("meta_sentences", ()))
-    for pattern in meta_sentences:
-        try:
-            re.compile(pattern)
-        except re.error as error:
-            raise ValueError(f"meta_sentences pattern {pattern!r}: {error}") from None
+    meta_sentences = _patterns(data, "meta_sentences")
+    context_patterns = _patterns(data, "context_patterns")
     return Taxonomy(
         deployment_types=types,
         facets=facets,
@@ -87,7 +86,30 @@ def _taxonomy_from(data: Any) -> Taxonomy:
         articles=articles,
         meta_sentences=meta_sentences,
         context_openers=tuple(str(word) for word in data.get("context_openers", ())),
+        context_patterns=context_patterns,
     )
+
+
+def _terms(item: dict[str, Any], key: str) -> tuple[str, ...]:
+    """A list of wordings (a bare string would be read letter by letter: refuse it)."""
+    value = item.get(key, ())
+    if not isinstance(value, list | tuple):
+        raise ValueError(f"{key} of {item.get('id', '?')!r} must be a list, like [{value!r}]")
+    terms = tuple(str(term) for term in value)
+    if any(not term.strip("* ") for term in terms):
+        raise ValueError(f"{key} of {item.get('id', '?')!r} has an empty term")
+    return terms
+
+
+def _patterns(data: dict[str, Any], key: str) -> tuple[str, ...]:
+    """A list of Python regular expressions; a bad one names itself."""
+    patterns = tuple(str(pattern) for pattern in data.get(key, ()))
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise ValueError(f"{key} pattern {pattern!r}: {error}") from None
+    return patterns
 
 
 def _slug(value: Any) -> str:
