@@ -304,3 +304,10 @@ def test_paragraphs_are_cut_at_the_limit(tmp_path: Path) -> None:
     html, problems = _render_text(tmp_path, "[a](b.md) *c* `d`\n" * 2_000)
     assert "articles/x/a.md:" in problems[0] and "cut into paragraphs" in problems[0]
     assert html.count("<p>") > 3 and html.count("<em>c</em>") == 2_000
+
+
+def test_markdown_inside_article_html_is_not_read(tmp_path: Path) -> None:
+    """As in DocFX, `markdown="1"` in an article's HTML does nothing (and cannot nest deep)."""
+    html, _ = _render_text(tmp_path, '<div markdown="1">\n\n' * 1_000 + "*x*\n\n"
+                           + "</div>\n\n" * 1_000)
+    assert "<em>" not in html and 'data-markdown="1"' in html

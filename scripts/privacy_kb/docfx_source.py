@@ -81,6 +81,8 @@ _LINK_TARGET = re.compile(
     r"(?P<open>\]\([ \t]*)(?P<target><[^>\n]*>|(?:[^\s()<>]|\([^\s()]*\))*)"
     r"""(?=(?:[ \t]+(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'))?[ \t]*\))"""
 )
+# md_in_html's switch in an article's own HTML (ours are added after this rewrite).
+_MARKDOWN_ATTRIBUTE = re.compile(r"(<[A-Za-z][^<>]*?\s)markdown(\s*=)", re.I)
 _LINK_OPENING = re.compile(r"\]\(")
 _REFERENCE_DEFINITION = re.compile(r"^(?P<open>[ \t]{0,3}\[[^\]]+\]:[ \t]*)(?P<target><[^>]*>|\S+)")
 _CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
@@ -411,6 +413,8 @@ class DocfxSourcePreprocessor(Preprocessor):
         pieces = []
         for rewritable, text in segments:
             if rewritable:
+                if "markdown" in text:  # DocFX never reads markdown inside raw HTML
+                    text = _MARKDOWN_ATTRIBUTE.sub(r"\1data-markdown\2", text)
                 text = rewrite_inline(
                     text,
                     lambda problem: self._invalid_image(problem, state.path, number),
