@@ -243,14 +243,15 @@ def plain_mkdocs_build(report: BuildReport, work: Path) -> float:
 
 def plain_config(docs_dir: Path, site_dir: Path) -> dict[str, Any]:
     """Material with our theme features (navigation.prune included), nav settings, search plugin
-    and Markdown extensions, minus `privacy_kb.docfx`, our theme overrides and our slugify."""
+    and Markdown extensions, minus `privacy_kb.docfx`, our theme overrides and the options that
+    name Python objects (our slugify, the emoji index)."""
     base = yaml.load(BASE_CONFIG.read_text(encoding="utf-8"), Loader=_IgnoreCustomTags)
+    # Options given as `!!python/name:` (our slugify, the emoji index) read as None: dropped.
     extensions = {
-        name: options
+        name: {key: value for key, value in (options or {}).items() if value is not None}
         for name, options in base["markdown_extensions"].items()
         if not name.startswith("privacy_kb")
     }
-    extensions["toc"] = {k: v for k, v in extensions["toc"].items() if k != "slugify"}
     return {
         "site_name": "plain",
         "docs_dir": str(docs_dir.resolve()),
