@@ -27,6 +27,7 @@ from pathlib import Path
 from unittest import mock
 
 import markdown
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -244,11 +245,13 @@ def check_source(article: bytes, include: str) -> int:
         return len(pages)
 
 
+@pytest.mark.filterwarnings("ignore:Generating overly large repr")  # long generated lines
 @given(raw_bytes, st.lists(inline(), max_size=3).map(lambda ls: "\n\n".join(ls) + "\n"))
 def test_generated_sources_build_or_fail_cleanly(article: bytes, include: str) -> None:
     check_source(article, include)
 
 
+@pytest.mark.filterwarnings("ignore:Generating overly large repr")
 @settings(max_examples=2, deadline=None)
 @given(article_text)
 def test_full_builds(text: str) -> None:
