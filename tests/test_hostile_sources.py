@@ -328,3 +328,13 @@ def test_existing_image_is_published_and_passes_strict(tmp_path: Path) -> None:
     assert len(sources) == 2
     for src in sources:
         assert (tmp_path / "site" / "sources" / "a" / src).resolve().read_bytes()[:4] == b"\x89PNG"
+
+
+def test_a_long_line_under_a_paragraph_builds(tmp_path: Path) -> None:
+    """Found by test_fuzz: a line over the length limit right under a paragraph line was bounded
+    again at every recursion (RecursionError, or 14 GB of memory with backticks in it)."""
+    source = tmp_path / "source" / "articles" / "docs"
+    source.mkdir(parents=True)
+    (source / "a.md").write_text(_article("Microsoft stores data.\n" + "w`o " * 50_000), "utf-8")
+    result, _ = _cli_build(tmp_path / "source", tmp_path / "site")
+    assert result.exit_code == 0, result.output[-300:]

@@ -300,7 +300,10 @@ class DocfxSourcePreprocessor(Preprocessor):
 
     # -- lines -------------------------------------------------------------------------------
 
-    def _line(self, state: _FileState, line: str, number: int, stack: tuple[str, ...]) -> list[str]:
+    def _line(
+        self, state: _FileState, line: str, number: int, stack: tuple[str, ...],
+        bounded: bool = False,
+    ) -> list[str]:
         if state.path == PAGE and not _BLOCK_INCLUDE.match(line):
             # A generated page is ours, not DocFX: only its include lines are expanded. Text it
             # quotes from an article (even `:::name` shown as text) stays as it is.
@@ -315,12 +318,13 @@ class DocfxSourcePreprocessor(Preprocessor):
             if re.match(rf"^[ \t>]*{re.escape(state.fence[0])}{{{len(state.fence)},}}\s*$", line):
                 state.fence = None
             return [line]
-        line, split = self._bounded(state, line, number)
-        if split is not None:
-            return [split, *self._line(state, line, number, stack)]
+        if not bounded:  # once a line: a line bounded again grows (a code span in a code span)
+            line, split = self._bounded(state, line, number)
+            if split is not None:
+                return [split, *self._line(state, line, number, stack, bounded=True)]
         interrupting = self._list_interrupting_paragraph(state, line)
         if interrupting is not None:
-            return [interrupting, *self._line(state, line, number, stack)]
+            return [interrupting, *self._line(state, line, number, stack, bounded=True)]
         if not state.in_comment:
             fence = _FENCE_OPEN.match(line)
             # A backtick fence whose info string has a backtick is not a fence (CommonMark).
