@@ -48,14 +48,14 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
-# Failures that belong to the DocFX extension's restructuring (issue 10, helper 12's part), kept
-# out of the short run until that work lands; PRIVACY_KB_FUZZ_ALL=1 puts them back:
-# - `docfx-link:0` / `docfx-link:99` as literal text: IndexError in docfx_render `restore`
-#   (found by this test: an article whose body is the one line `docfx-link:0`);
-# - nesting deeper than the recursion limit (lists, monikers): RecursionError;
-# - a long run of `[` or `[](`: Python-Markdown's link pattern is quadratic (3,000 `[` take
-#   20 s, 20,000 take 220 s), so a 1 MB line of brackets hangs: the short run keeps runs of
-#   brackets to 200 and its long lines free of brackets.
+# Kept out of the short run (PRIVACY_KB_FUZZ_ALL=1 puts them in, `make fuzz` with it is slow):
+# - long runs of `[` or `](`: below the 20,000-character line limit Python-Markdown's link
+#   patterns stay slow (measured after the DocFX restructuring: a line of 20,000 `[` 31 s; a
+#   1 MB line, shown as code, 1.5 s), so the short run keeps runs of brackets to 200 and its
+#   long lines free of brackets;
+# - nesting from `st.recursive` beyond 12 leaves.
+# `docfx-link:0` / `docfx-link:99` as literal text (an IndexError in docfx_render `restore`
+# before the DocFX restructuring) are in the short run again.
 ALL = os.environ.get("PRIVACY_KB_FUZZ_ALL") == "1"
 
 ARTICLE = "articles/fuzz/how-to/article.md"
@@ -76,8 +76,8 @@ link_targets = st.sampled_from([
 ])
 hostile = st.sampled_from(VECTORS)
 placeholder_like = st.sampled_from(
-    ["\x02wzxhzdk:0\x03", "klzzwxh:0000", "\x02docfx-node:5\x03", "docfx-node:0"]
-    + (["docfx-link:0", "docfx-link:99"] if ALL else [])
+    ["\x02wzxhzdk:0\x03", "klzzwxh:0000", "\x02docfx-node:5\x03", "docfx-node:0",
+     "docfx-link:0", "docfx-link:99", "\x02docfx-link:0\x03"]
 )
 brackets = st.integers(1, 200 if not ALL else 20000).flatmap(
     lambda n: st.sampled_from(["[" * n, "](" * n, "[](" * min(n, 50), "]" * n, "![" * n])
