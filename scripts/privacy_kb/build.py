@@ -1,5 +1,5 @@
-"""The whole build: collect → stable ids → pages → MkDocs → entries JSON → Whoosh index →
-redirects and aliases, then one swap.
+"""The whole build: collect → stable ids → pages → MkDocs → entries JSON → Whoosh index and
+the search box's index → redirects and aliases, then one swap.
 
 Everything is written into a temporary folder beside the site; the previous site and its
 index are replaced only once the new ones are complete, in one atomic exchange (publish.py), so
@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .browser_index import write_browser_index
 from .changes import (
     History,
     history_path,
@@ -152,7 +153,8 @@ def _write_and_swap(
         with _timed(seconds, "entries"):
             write_api(collected, coverage, new_site / "api")
         with _timed(seconds, "index"):
-            write_index(collected.entries, collected.taxonomy, index_dir_for(new_site))
+            corpus = write_index(collected.entries, collected.taxonomy, index_dir_for(new_site))
+            write_browser_index(corpus, collected.taxonomy, new_site)
         with _timed(seconds, "links"):
             redirects = upstream_redirects(redirections, collected)
             write_redirects(new_site, redirects)

@@ -255,7 +255,8 @@ def named_types(terms: Sequence[str], wordings: Sequence[TypeWording | dict[str,
 
 def passage_weight(doc_frequency: int, doc_count: int) -> int:
     """What a query term is worth when choosing the passage: its idf over all entries."""
-    return round((math.log(doc_count / (doc_frequency + 1)) + 1) * IMPACT_SCALE)
+    # Rounded half up, as JavaScript's Math.round does (Python's round() rounds half to even).
+    return math.floor((math.log(doc_count / (doc_frequency + 1)) + 1) * IMPACT_SCALE + 0.5)
 
 
 def best_passage(sentences: Sequence[str], sentence_terms: Sequence[set[str]],

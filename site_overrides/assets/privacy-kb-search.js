@@ -1,0 +1,495 @@
+/* privacy-kb: the search box. It ranks answers exactly as `privacy-kb search` does, from the
+ * static files the build writes under search/ (privacy_kb/browser_index.py), with the analysis
+ * computed at build time (privacy_kb/search_analysis.py): the query's words are looked up in the
+ * published word forms (no stemmer here), a word never seen is corrected to the nearest known
+ * word, an entry scores the sum of its integer impacts for the query's terms, times the boost of
+ * a deployment type the query names; entries with the same answer are one result naming all
+ * their types; each result shows the sentence of its answer that best matches the query.
+ * No server, no third-party request; works under any sub-path (paths from Material's __config).
+ */
+(function () {
+  "use strict";
+
+  var LIMIT = 10;
+  var TOKEN = /[\p{L}\p{N}_]+(?:\.?[\p{L}\p{N}_]+)*/gu;
+  var config = JSON.parse(document.getElementById("__config").textContent);
+  var root = new URL(config.base.replace(/\/?$/, "/"), window.location.href);
+  var folder = new URL("search/", root);
+
+  var meta = null;
+  var metaPromise = null;
+  var shards = new Map();
+  var state = { seq: 0, results: [] };
+
+  // -- files ------------------------------------------------------------------------------
+  function fetchJson(name) {
+    return fetch(new URL(name, folder)).then(function (response) {
+      if (!response.ok) throw new Error(name + ": " + response.status);
+      return response.arrayBuffer();
+    }).then(function (buffer) {
+      var bytes = new Uint8Array(buffer);
+      if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+        var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+        return new Response(stream).text();
+      }
+      return new TextDecoder().decode(bytes); // the host already decoded it
+    }).then(JSON.parse);
+  }
+
+  function shard(name) {
+    if (!shards.has(name)) shards.set(name, fetchJson(name));
+    return shards.get(name);
+  }
+
+  function loadMeta() {
+    if (!metaPromise) {
+      metaPromise = fetchJson("meta.json.gz").then(function (data) {
+        data.stop = new Set(data.stop_words);
+        data.groupTypes = new Map();
+        data.docs.forEach(function (doc) {
+          var types = data.groupTypes.get(doc[2]) || new Set();
+          doc[1].forEach(function (t) { types.add(t); });
+          data.groupTypes.set(doc[2], types);
+        });
+        data.formList = Object.keys(data.forms);
+        meta = data;
+        fillFilters(data);
+        return data;
+      });
+    }
+    return metaPromise;
+  }
+
+  // -- analysis (privacy_kb.search_analysis) ----------------------------------------------
+  function clean(query) {
+    var max = meta.constants.max_query_chars;
+    var text = query;
+    if (text.length > max) {
+      var cut = text.lastIndexOf(" ", max - 1);
+      text = text.slice(0, cut > Math.floor(max / 2) ? cut : max);
+    }
+    return text.replace(/[?？¿]/g, " ").replace(/[“”„«»]/g, '"').trim();
+  }
+
+  function words(text) {
+    var out = [];
+    var match;
+    TOKEN.lastIndex = 0;
+    while ((match = TOKEN.exec(text)) !== null) {
+      var word = match[0].toLowerCase();
+      if (word.length >= meta.constants.min_word_length && !meta.stop.has(word)) {
+        out.push({ word: word, start: match.index, end: match.index + match[0].length });
+      }
+    }
+    return out;
+  }
+
+  function termOf(word) {
+    var form = meta.forms[word];
+    if (!form) return null;
+    return form.length > 1 ? form[1] : word;
+  }
+
+  function levenshtein(a, b, limit) {
+    var previous = [];
+    var current = [];
+    for (var j = 0; j <= b.length; j++) previous[j] = j;
+    for (var i = 1; i <= a.length; i++) {
+      current = [i];
+      var best = i;
+      for (var k = 1; k <= b.length; k++) {
+        current[k] = Math.min(previous[k] + 1, current[k - 1] + 1,
+                              previous[k - 1] + (a[i - 1] === b[k - 1] ? 0 : 1));
+        if (current[k] < best) best = current[k];
+      }
+      if (best > limit) return limit + 1;
+      previous = current;
+    }
+    return previous[b.length];
+  }
+
+  function correction(word) {
+    var c = meta.constants;
+    var maxdist = word.length < c.fuzzy_two_edits_length ? 1 : 2;
+    var prefix = word.slice(0, c.fuzzy_prefix);
+    var best = null;
+    var bestDf = -1;
+    meta.formList.forEach(function (form) {
+      if (form.slice(0, c.fuzzy_prefix) !== prefix) return;
+      if (Math.abs(form.length - word.length) > maxdist) return;
+      if (levenshtein(form, word, maxdist) > maxdist) return;
+      var df = meta.forms[form][0];
+      if (df > bestDf || (df === bestDf && form < best)) { best = form; bestDf = df; }
+    });
+    return best;
+  }
+
+  function analyse(query) {
+    var text = clean(query);
+    var tokens = words(text);
+    var terms = [];
+    var corrections = [];
+    tokens.forEach(function (token) {
+      var word = token.word;
+      var term = termOf(word);
+      if (term === null && word.length >= meta.constants.fuzzy_min_length) {
+        var fixed = correction(word);
+        if (fixed !== null) {
+          corrections.push(text.slice(token.start, token.end) + " → " + fixed);
+          term = termOf(fixed);
+        }
+      }
+      terms.push(term === null ? "\u0000" + word : term); // unknown: keeps word positions
+    });
+    return { terms: terms, corrections: corrections };
+  }
+
+  function namedTypes(terms) {
+    var byTerms = new Map();
+    meta.wordings.forEach(function (w) {
+      var key = w.terms.join(" ");
+      if (!byTerms.has(key)) byTerms.set(key, { terms: w.terms, types: [] });
+      byTerms.get(key).types.push(w.type);
+    });
+    var keys = Array.from(byTerms.values()).sort(function (a, b) {
+      if (a.terms.length !== b.terms.length) return b.terms.length - a.terms.length;
+      return compareArrays(a.terms, b.terms);
+    });
+    var used = terms.map(function () { return false; });
+    var found = new Set();
+    keys.forEach(function (wording) {
+      var n = wording.terms.length;
+      for (var start = 0; start + n <= terms.length; start++) {
+        var same = true;
+        for (var i = 0; i < n; i++) {
+          if (terms[start + i] !== wording.terms[i] || used[start + i]) { same = false; break; }
+        }
+        if (same) {
+          for (var u = 0; u < n; u++) used[start + u] = true;
+          wording.types.forEach(function (t) { found.add(t); });
+        }
+      }
+    });
+    return meta.types.map(function (t, n) { return found.has(t.id) ? n : -1; })
+      .filter(function (n) { return n >= 0; });
+  }
+
+  function compareArrays(a, b) {
+    for (var i = 0; i < Math.min(a.length, b.length); i++) {
+      if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+    }
+    return a.length - b.length;
+  }
+
+  function termShard(term) {
+    var hash = 0x811c9dc5;
+    for (var char of term) {
+      hash = Math.imul(hash ^ char.codePointAt(0), 0x01000193) >>> 0;
+    }
+    return hash % meta.term_shards;
+  }
+
+  // -- ranking (privacy_kb.search.KnowledgeIndex) -----------------------------------------
+  function rank(terms, named, filters) {
+    var unique = Array.from(new Set(terms)).filter(function (t) { return t[0] !== "\u0000"; });
+    return Promise.all(unique.map(function (term) {
+      return shard("terms-" + termShard(term) + ".json.gz").then(function (data) {
+        return [term, data[term] || null];
+      });
+    })).then(function (lists) {
+      var sums = new Map();
+      var df = new Map();
+      lists.forEach(function (pair) {
+        var postings = pair[1];
+        df.set(pair[0], postings ? postings[0] : 0);
+        if (!postings) return;
+        var doc = 0;
+        for (var i = 1; i < postings.length; i += 2) {
+          doc += postings[i];
+          sums.set(doc, (sums.get(doc) || 0) + postings[i + 1]);
+        }
+      });
+      var namedSet = new Set(named);
+      var covered = new Set();
+      meta.sources.forEach(function (source, n) {
+        if (source.types.some(function (t) { return namedSet.has(t); })) covered.add(n);
+      });
+      var c = meta.constants;
+      var scored = [];
+      sums.forEach(function (total, doc) {
+        var info = meta.docs[doc];
+        if (filters.type !== null && info[1].indexOf(filters.type) < 0) return;
+        if (filters.source !== null && info[0] !== filters.source) return;
+        var score = total / c.impact_scale;
+        if (info[1].some(function (t) { return namedSet.has(t); })) score *= c.named_type_factor;
+        else if (covered.has(info[0])) score *= c.named_article_factor;
+        scored.push([score, doc]);
+      });
+      scored.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
+      return { ranked: scored, df: df };
+    });
+  }
+
+  function fold(ranked, limit) {
+    var chosen = [];
+    var folded = new Map();
+    for (var i = 0; i < ranked.length; i++) {
+      var doc = ranked[i][1];
+      var group = meta.docs[doc][2];
+      if (folded.has(group)) { folded.get(group).push(doc); continue; }
+      if (chosen.length === limit) break;
+      folded.set(group, []);
+      chosen.push({ score: ranked[i][0], doc: doc, group: group });
+    }
+    chosen.forEach(function (hit) { hit.same = folded.get(hit.group); });
+    return chosen;
+  }
+
+  function passageWeight(df) {
+    var n = meta.entries;
+    return Math.floor((Math.log(n / (df + 1)) + 1) * meta.constants.impact_scale + 0.5);
+  }
+
+  function bestPassage(sentences, weights) {
+    var best = 0;
+    var bestScore = 0;
+    sentences.forEach(function (sentence, n) {
+      var seen = new Set();
+      var score = 0;
+      words(sentence).forEach(function (token) {
+        var term = termOf(token.word);
+        if (term === null || seen.has(term)) return;
+        seen.add(term);
+        score += weights.get(term) || 0;
+      });
+      if (score > bestScore) { best = n; bestScore = score; }
+    });
+    return best;
+  }
+
+  /** The answers to `query`: a promise of {results, corrections, named}. Exposed for tests. */
+  function search(query, filters) {
+    filters = filters || { type: null, source: null };
+    return loadMeta().then(function () {
+      var analysed = analyse(query);
+      var known = analysed.terms.filter(function (t) { return t[0] !== "\u0000"; });
+      if (!analysed.terms.length) return { results: [], corrections: [], empty: true };
+      var named = namedTypes(analysed.terms);
+      return rank(analysed.terms, named, filters).then(function (ranking) {
+        var hits = fold(ranking.ranked, LIMIT);
+        var weights = new Map();
+        known.forEach(function (t) { weights.set(t, passageWeight(ranking.df.get(t) || 0)); });
+        var perShard = meta.docs_per_shard;
+        return Promise.all(hits.map(function (hit) {
+          return shard("docs-" + Math.floor(hit.doc / perShard) + ".json.gz").then(function (docs) {
+            var doc = docs[hit.doc % perShard];
+            var types = Array.from(meta.groupTypes.get(hit.group)).sort(function (a, b) { return a - b; });
+            return {
+              id: doc.id, question: doc.question, url: new URL(doc.url, root).toString(),
+              passage: doc.sentences[bestPassage(doc.sentences, weights)],
+              score: Math.round(hit.score * 10000) / 10000,
+              types: types.map(function (t) { return meta.types[t]; }),
+              source: meta.sources[meta.docs[hit.doc][0]],
+              same: hit.same.length
+            };
+          });
+        })).then(function (results) {
+          return { results: results, corrections: analysed.corrections, terms: known, named: named };
+        });
+      });
+    });
+  }
+
+  // -- the dialog -------------------------------------------------------------------------
+  function el(tag, attributes, children) {
+    var node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (name) { node.setAttribute(name, attributes[name]); });
+    (children || []).forEach(function (child) {
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  function highlighted(text, terms) {
+    var wanted = new Set(terms);
+    var nodes = [];
+    var position = 0;
+    words(text).forEach(function (token) {
+      if (!wanted.has(termOf(token.word))) return;
+      if (token.start > position) nodes.push(text.slice(position, token.start));
+      nodes.push(el("mark", {}, [text.slice(token.start, token.end)]));
+      position = token.end;
+    });
+    if (position < text.length) nodes.push(text.slice(position));
+    return nodes;
+  }
+
+  function parts() {
+    var box = document.querySelector("[data-kb-search]");
+    if (!box) return null;
+    return {
+      box: box,
+      toggle: document.getElementById("__search"),
+      input: box.querySelector(".md-search__input"),
+      list: box.querySelector(".kb-search__results"),
+      status: box.querySelector(".kb-search__status"),
+      type: box.querySelector("select[name=kb-type]"),
+      source: box.querySelector("select[name=kb-source]")
+    };
+  }
+
+  function fillFilters(data) {
+    var p = parts();
+    if (!p || p.type.options.length > 1) return;
+    var shown = new Set();
+    data.docs.forEach(function (doc) { doc[1].forEach(function (t) { shown.add(t); }); });
+    data.types.forEach(function (t, n) {
+      if (shown.has(n)) p.type.appendChild(el("option", { value: String(n) }, [t.name]));
+    });
+    data.sources.forEach(function (s, n) {
+      p.source.appendChild(el("option", { value: String(n) }, [s.title]));
+    });
+  }
+
+  function render(p, query, outcome) {
+    p.list.textContent = "";
+    if (outcome.empty) {
+      p.status.textContent = "Type a question, such as: is my data used for training?";
+      return;
+    }
+    var lines = [];
+    if (outcome.corrections.length) lines.push("Searched with corrected spelling: " + outcome.corrections.join(", ") + ".");
+    lines.push(outcome.results.length
+      ? outcome.results.length + (outcome.results.length === 1 ? " answer" : " answers")
+      : "No answer matches these words.");
+    p.status.textContent = lines.join(" ");
+    outcome.results.forEach(function (result) {
+      var meta = [result.types.length ? result.types.map(function (t) { return t.name; }).join("; ")
+                                      : "All deployment types",
+                  result.source.title, result.source.date].join(" · ");
+      var link = el("a", { href: result.url, class: "md-search-result__link kb-result", "data-kb-id": result.id }, [
+        el("article", { class: "md-search-result__article" }, [
+          el("p", { class: "kb-result__passage" }, highlighted(result.passage, outcome.terms)),
+          el("p", { class: "kb-result__question" }, highlighted(result.question, outcome.terms)),
+          el("p", { class: "kb-result__meta" }, [meta])
+        ])
+      ]);
+      p.list.appendChild(el("li", { class: "md-search-result__item" }, [link]));
+    });
+  }
+
+  function filtersOf(p) {
+    return {
+      type: p.type.value === "" ? null : Number(p.type.value),
+      source: p.source.value === "" ? null : Number(p.source.value)
+    };
+  }
+
+  function run() {
+    var p = parts();
+    if (!p) return;
+    var query = p.input.value;
+    var seq = ++state.seq;
+    p.box.setAttribute("aria-busy", "true");
+    if (!query.trim()) {
+      p.list.textContent = "";
+      p.status.textContent = "Type a question, such as: is my data used for training?";
+      p.box.removeAttribute("aria-busy");
+      return;
+    }
+    search(query, filtersOf(p)).then(function (outcome) {
+      if (seq !== state.seq) return; // a newer keystroke won
+      render(p, query, outcome);
+      p.box.removeAttribute("aria-busy");
+      p.box.setAttribute("data-kb-query", query);
+    }).catch(function (error) {
+      p.status.textContent = "Search is unavailable: " + error.message;
+      p.box.removeAttribute("aria-busy");
+    });
+  }
+
+  function open(p) {
+    if (!p.toggle.checked) {
+      p.toggle.checked = true;
+      p.toggle.dispatchEvent(new Event("change"));
+    }
+    p.input.setAttribute("aria-expanded", "true");
+    loadMeta().catch(function () {});
+  }
+
+  function close(p) {
+    if (p.toggle.checked) {
+      p.toggle.checked = false;
+      p.toggle.dispatchEvent(new Event("change"));
+    }
+    p.input.setAttribute("aria-expanded", "false");
+  }
+
+  function links(p) {
+    return Array.prototype.slice.call(p.list.querySelectorAll("a.kb-result"));
+  }
+
+  document.addEventListener("input", function (event) {
+    var p = parts();
+    if (p && event.target === p.input) { open(p); run(); }
+  });
+  document.addEventListener("change", function (event) {
+    var p = parts();
+    if (p && (event.target === p.type || event.target === p.source)) run();
+  });
+  document.addEventListener("focusin", function (event) {
+    var p = parts();
+    if (p && event.target === p.input) open(p);
+  });
+  document.addEventListener("reset", function (event) {
+    var p = parts();
+    if (p && event.target === p.input.form) {
+      setTimeout(function () { run(); p.input.focus(); }, 0);
+    }
+  });
+  document.addEventListener("submit", function (event) {
+    var p = parts();
+    if (!p || event.target !== p.input.form) return;
+    event.preventDefault();
+    var first = links(p)[0];
+    if (first) window.location.href = first.href;
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var p = parts();
+    if (!p) return;
+    var target = event.target;
+    var inBox = p.box.contains(target);
+    if (!inBox) {
+      var typing = target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
+      if (!typing && !event.ctrlKey && !event.metaKey && !event.altKey &&
+          (event.key === "/" || event.key === "s" || event.key === "f")) {
+        event.preventDefault();
+        open(p);
+        p.input.focus();
+        p.input.select();
+      }
+      return;
+    }
+    var all = links(p);
+    var at = all.indexOf(target);
+    if (event.key === "Escape") {
+      event.preventDefault();
+      if (at >= 0) { p.input.focus(); return; }
+      close(p);
+      p.input.blur();
+    } else if (event.key === "ArrowDown" && (target === p.input || at >= 0)) {
+      event.preventDefault();
+      if (all.length) all[Math.min(at + 1, all.length - 1)].focus();
+    } else if (event.key === "ArrowUp" && at >= 0) {
+      event.preventDefault();
+      if (at === 0) p.input.focus(); else all[at - 1].focus();
+    } else if (event.key === "Enter" && target === p.input) {
+      event.preventDefault();
+      var run_ = function () { var first = links(p)[0]; if (first) first.click(); };
+      if (p.box.hasAttribute("aria-busy")) setTimeout(run_, 50); else run_();
+    }
+  });
+
+  window.privacyKbSearch = search;
+})();
