@@ -33,7 +33,8 @@ from .changes_pages import FeedOptions, write_change_pages, write_feed
 from .collected import Collected
 from .coverage import ArticleCoverage, coverage_of
 from .extract import CellReport
-from .index import entry_url, write_index
+from .index import INDEX_FOLDER as INDEX_FOLDER  # re-exported: where the index lives
+from .index import entry_url, index_dir_for, write_index
 from .model import ENTRIES_FORMAT_VERSION, FaqEntry
 from .pages import write_pages
 from .pipeline import collect, problem_key, unexpected_problems
@@ -51,13 +52,7 @@ from .registry import (
 )
 from .site import render_site
 
-INDEX_FOLDER = ".privacy-kb/index"  # inside the site dir, so one swap replaces both
 ENTRIES_SCHEMA = Path(__file__).resolve().parents[2] / "schemas" / "entries.schema.json"
-
-
-def index_dir_for(site_dir: Path) -> Path:
-    """Where `search` finds the Whoosh index built for a site."""
-    return site_dir / INDEX_FOLDER
 
 
 @dataclass

@@ -190,7 +190,8 @@ def search(
 
     Example: privacy-kb search "Is my data used for training with pay-as-you-go?" --limit 3
     """
-    from .build import index_dir_for
+    # Only the index and Whoosh: the search path never imports MkDocs or Markdown.
+    from .index import index_dir_for
     from .search import SearchError, format_results
     from .search import search as run_search
 

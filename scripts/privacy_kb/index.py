@@ -39,8 +39,14 @@ __all__ = ["FIELD_BOOSTS", "QUESTION_STOP_WORDS", "make_analyzer", "make_spellin
 
 INDEX_FORMAT_VERSION = 2
 INDEX_META_FILE = "privacy-kb-index.json"
+INDEX_FOLDER = ".privacy-kb/index"  # inside the site dir, so one swap replaces both
 # Whoosh's writer buffers this many MB of postings before it spills a run to disk.
 WRITER_LIMIT_MB = 256
+
+
+def index_dir_for(site_dir: Path) -> Path:
+    """Where `search` finds the Whoosh index built for a site."""
+    return site_dir / INDEX_FOLDER
 
 
 def make_schema() -> Schema:

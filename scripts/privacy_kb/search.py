@@ -38,6 +38,7 @@ from .search_analysis import (
     make_analyzer,
     make_spelling_analyzer,
     named_types,
+    passage_of,
     passage_weight,
 )
 
@@ -295,8 +296,8 @@ class KnowledgeIndex:
 
     def _passage(self, record: dict[str, Any], weights: dict[str, int]) -> str:
         sentences = record.get("sentences") or [record["answer"]]
-        best = best_passage(sentences, [set(self._tokens(s)) for s in sentences], weights)
-        return sentences[best]
+        first, last = best_passage(sentences, [set(self._tokens(s)) for s in sentences], weights)
+        return passage_of(sentences, first, last)
 
     def _filters(self, deployment_type: str | None, source: str | None) -> frozenset[int] | None:
         """The documents the filters allow (None: all)."""

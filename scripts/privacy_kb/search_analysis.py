@@ -260,15 +260,28 @@ def passage_weight(doc_frequency: int, doc_count: int) -> int:
 
 
 def best_passage(sentences: Sequence[str], sentence_terms: Sequence[set[str]],
-                 weights: dict[str, int]) -> int:
-    """The index of the sentence whose query terms weigh most (the first on a tie; the first
-    sentence when none has a query term)."""
+                 weights: dict[str, int]) -> tuple[int, int]:
+    """The first and last index of the passage: the sentence whose query terms weigh most (the
+    first on a tie; the first sentence when none has a query term), with the neighbour (the next
+    one on a tie) that adds the most query terms it lacks, if any does."""
     best, best_score = 0, 0
     for number, terms in enumerate(sentence_terms):
         score = sum(weights.get(term, 0) for term in terms)
         if score > best_score:
             best, best_score = number, score
-    return best
+    has = sentence_terms[best] if sentence_terms else set()
+    grown, gain = best, 0
+    for neighbour in (best + 1, best - 1):
+        if 0 <= neighbour < len(sentence_terms):
+            adds = sum(weights.get(term, 0) for term in sentence_terms[neighbour] - has)
+            if adds > gain:
+                grown, gain = neighbour, adds
+    return min(best, grown), max(best, grown)
+
+
+def passage_of(sentences: Sequence[str], first: int, last: int) -> str:
+    """The passage's sentences as one text (sentences of an answer are separated by a space)."""
+    return " ".join(sentences[first : last + 1])
 
 
 def answer_sentences(answer_text: str) -> list[str]:

@@ -250,21 +250,41 @@
     return Math.floor((Math.log(n / (df + 1)) + 1) * meta.constants.impact_scale + 0.5);
   }
 
+  function sentenceTerms(sentence) {
+    var terms = new Set();
+    words(sentence).forEach(function (token) {
+      var term = termOf(token.word);
+      if (term !== null) terms.add(term);
+    });
+    return terms;
+  }
+
+  function weigh(terms, weights, without) {
+    var score = 0;
+    terms.forEach(function (term) {
+      if (!without || !without.has(term)) score += weights.get(term) || 0;
+    });
+    return score;
+  }
+
+  /* The sentence whose query terms weigh most, with the neighbour (the next one on a tie)
+   * that adds the most query terms it lacks (search_analysis.best_passage). */
   function bestPassage(sentences, weights) {
+    var terms = sentences.map(sentenceTerms);
     var best = 0;
     var bestScore = 0;
-    sentences.forEach(function (sentence, n) {
-      var seen = new Set();
-      var score = 0;
-      words(sentence).forEach(function (token) {
-        var term = termOf(token.word);
-        if (term === null || seen.has(term)) return;
-        seen.add(term);
-        score += weights.get(term) || 0;
-      });
+    terms.forEach(function (set, n) {
+      var score = weigh(set, weights);
       if (score > bestScore) { best = n; bestScore = score; }
     });
-    return best;
+    var grown = best;
+    var gain = 0;
+    [best + 1, best - 1].forEach(function (n) {
+      if (n < 0 || n >= terms.length) return;
+      var adds = weigh(terms[n], weights, terms[best]);
+      if (adds > gain) { grown = n; gain = adds; }
+    });
+    return sentences.slice(Math.min(best, grown), Math.max(best, grown) + 1).join(" ");
   }
 
   /** The answers to `query`: a promise of {results, corrections, named}. Exposed for tests. */
@@ -286,7 +306,7 @@
             var types = Array.from(meta.groupTypes.get(hit.group)).sort(function (a, b) { return a - b; });
             return {
               id: doc.id, question: doc.question, url: new URL(doc.url, root).toString(),
-              passage: doc.sentences[bestPassage(doc.sentences, weights)],
+              passage: bestPassage(doc.sentences, weights),
               score: Math.round(hit.score * 10000) / 10000,
               types: types.map(function (t) { return meta.types[t]; }),
               source: meta.sources[meta.docs[hit.doc][0]],
@@ -367,7 +387,11 @@
       var meta = [result.types.length ? result.types.map(function (t) { return t.name; }).join("; ")
                                       : "All deployment types",
                   result.source.title, result.source.date].join(" · ");
-      var link = el("a", { href: result.url, class: "md-search-result__link kb-result", "data-kb-id": result.id }, [
+      var link = el("a", {
+        href: result.url, class: "md-search-result__link kb-result", "data-kb-id": result.id,
+        "data-kb-path": result.source.path, "data-kb-score": String(result.score),
+        "data-kb-types": result.types.map(function (t) { return t.id; }).join(" ")
+      }, [
         el("article", { class: "md-search-result__article" }, [
           el("p", { class: "kb-result__passage" }, highlighted(result.passage, outcome.terms)),
           el("p", { class: "kb-result__question" }, highlighted(result.question, outcome.terms)),
