@@ -361,9 +361,12 @@ def _postings(reader: Any, fieldname: str, term: str) -> list[tuple[int, int]]:
     if not reader.doc_frequency(fieldname, term):
         return []
     matcher = reader.postings(fieldname, term)
-    if not all(hasattr(matcher, name) for name in ("_read_ids", "_read_weights", "_next_block")):
-        return [(docnum, int(weight)) for docnum, weight in matcher.items_as("weight")]
     pairs: list[tuple[int, int]] = []
+    if not all(hasattr(matcher, name) for name in ("_read_ids", "_read_weights", "_next_block")):
+        while matcher.is_active():  # any other Whoosh codec: one posting at a time
+            pairs.append((matcher.id(), int(matcher.weight())))
+            matcher.next()
+        return pairs
     while matcher.is_active():
         matcher._read_ids()  # noqa: SLF001 — whoosh3's block reader (pinned version)
         matcher._read_weights()  # noqa: SLF001
