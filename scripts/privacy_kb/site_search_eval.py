@@ -137,22 +137,27 @@ def evaluate(
     questions: Sequence[BenchQuestion],
     answers: dict[str, str],
     cli_first: Sequence[str | None] = (),
+    page: Any = None,
+    base: str | None = None,
 ) -> SiteOutcome:
     """Every question through the search box; `answers` (entry id → answer text) to judge on
-    the whole answer; `cli_first`, the command line's first result per question, to compare."""
+    the whole answer; `cli_first`, the command line's first result per question, to compare.
+    Give an open `page` and the site's `base` URL to reuse a browser (tests)."""
+    if page is None or base is None:
+        with serve(site_dir) as served, chromium_page() as opened:
+            return evaluate(site_dir, questions, answers, cli_first, opened, served)
     rankings: list[list[Shown]] = []
     timings: list[float] = []
-    with serve(site_dir) as base, chromium_page() as page:
-        page.goto(base)
-        for question in questions:
-            start = time.perf_counter()
-            shown = search(page, question.q)
-            timings.append((time.perf_counter() - start) * 1000)
-            rankings.append([
-                Shown(r["id"], r["passage"], answers.get(r["id"], ""), tuple(r["types"]),
-                      r["path"], r["score"])
-                for r in shown
-            ])  # fmt: skip
+    page.goto(base)
+    for question in questions:
+        start = time.perf_counter()
+        shown = search(page, question.q)
+        timings.append((time.perf_counter() - start) * 1000)
+        rankings.append([
+            Shown(r["id"], r["passage"], answers.get(r["id"], ""), tuple(r["types"]),
+                  r["path"], r["score"])
+            for r in shown
+        ])  # fmt: skip
     report = judge(questions, rankings, timings)
     site_first = [ranking[0].id if ranking else None for ranking in rankings]
     compared = list(zip(questions, site_first, cli_first, strict=False))
