@@ -38,7 +38,9 @@ from .search_analysis import (
 
 BROWSER_INDEX_FOLDER = "search"
 BROWSER_INDEX_FORMAT = 1
-TERMS_PER_SHARD = 1500  # about 20 KB gzipped a shard
+# Postings per term shard: a query loads only its terms' shards, so the first search of a large
+# site fetches a few of them (about 100-200 KB gzipped each at this size), never all.
+POSTINGS_PER_SHARD = 40_000
 DOCS_PER_SHARD = 32
 
 
@@ -73,7 +75,8 @@ def browser_index(corpus: SearchCorpus, taxonomy: Taxonomy) -> dict[str, Any]:
     for docnum, impacts in enumerate(corpus.impacts):
         for term, impact in impacts.items():
             postings.setdefault(term, []).append((docnum, impact))
-    term_shards = max(1, -(-len(postings) // TERMS_PER_SHARD))
+    total = sum(len(p) for p in postings.values())
+    term_shards = max(1, -(-total // POSTINGS_PER_SHARD))
     doc_shards = max(1, -(-count // DOCS_PER_SHARD))
     files: dict[str, Any] = {
         "meta.json.gz": {

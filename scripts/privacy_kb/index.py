@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, KEYWORD, STORED, Schema
 
 from .links import source_slug
@@ -27,6 +28,7 @@ from .problems import BuildError
 from .search_analysis import (
     FIELD_BOOSTS,
     QUESTION_STOP_WORDS,
+    FastTerms,
     ImpactField,
     SearchCorpus,
     analyse,
@@ -42,6 +44,9 @@ INDEX_META_FILE = "privacy-kb-index.json"
 INDEX_FOLDER = ".privacy-kb/index"  # inside the site dir, so one swap replaces both
 # Whoosh's writer buffers this many MB of postings before it spills a run to disk.
 WRITER_LIMIT_MB = 256
+# Postings blocks: larger and uncompressed, because search reads every posting of the query's
+# terms (a common term has thousands at 16k entries) and zlib per block dominated the query time.
+POSTINGS_BLOCK = 1024
 
 
 def index_dir_for(site_dir: Path) -> Path:
@@ -54,7 +59,8 @@ def make_schema() -> Schema:
         id=ID(stored=True, unique=True),
         # Each entry's terms, weighted by their precomputed score (search_analysis).
         impact=ImpactField(),
-        # Not scored: its lexicon is the vocabulary for typo correction.
+        # Not scored: its lexicon is the vocabulary for typo correction, each word form's weight
+        # (Whoosh's `frequency`) the number of entries it is in; all on the first document.
         spelling=ImpactField(),
         # Filters.
         type_ids=KEYWORD(lowercase=False),
@@ -115,6 +121,8 @@ def index_meta(corpus: SearchCorpus, taxonomy: Taxonomy) -> dict[str, Any]:
         "wordings": [{"type": w.type_id, "terms": list(w.terms)} for w in corpus.wordings],
         "facets": [{"id": f.id, "name": f.name} for f in taxonomy.facets],
         "sources": corpus.sources,
+        # Per document number: the first document with the same answer (one result per group).
+        "groups": corpus.groups,
     }
 
 
@@ -140,16 +148,27 @@ def write_index(
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     ix = whoosh_index.create_in(str(staging), make_schema())
-    writer = ix.writer(limitmb=WRITER_LIMIT_MB, procs=1)
+    codec = W3Codec(blocklimit=POSTINGS_BLOCK, compression=0)
+    writer = ix.writer(limitmb=WRITER_LIMIT_MB, procs=1, codec=codec)
+    terms_of = FastTerms()
+    members: dict[int, list[str]] = {}
+    for number, leader in enumerate(corpus.groups):
+        members.setdefault(leader, []).append(corpus.entries[number].id)
     try:
         for number, entry in enumerate(corpus.entries):
             record = dict(corpus.records[number])
-            record["group"] = corpus.entries[corpus.groups[number]].id
             record["group_types"] = list(corpus.group_types[number])
+            # Each sentence's terms, so choosing the passage analyses nothing at query time.
+            record["sentence_terms"] = [
+                sorted(set(terms_of(sentence))) for sentence in record["sentences"]
+            ]
+            record["same_answer"] = [i for i in members[corpus.groups[number]] if i != entry.id]
             writer.add_document(
                 id=entry.id,
                 impact=corpus.impacts[number],
-                spelling=dict.fromkeys(corpus.entry_forms[number], 1),
+                # The vocabulary once, on the first document, each form weighted by the number
+                # of entries it is in (half the postings of indexing it per entry).
+                spelling=corpus.form_df if number == 0 else {},
                 type_ids=" ".join(entry.deployment_types),
                 facet_ids=" ".join(entry.facets),
                 kind=entry.kind,

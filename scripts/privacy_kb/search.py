@@ -15,11 +15,13 @@ Any text is a valid query; only a missing index or an unknown filter value is an
 
 from __future__ import annotations
 
+import heapq
 import json
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, Self
 
@@ -243,60 +245,58 @@ class KnowledgeIndex:
     def _rank(
         self, terms: Sequence[str], named: Sequence[str], allowed: frozenset[int] | None
     ) -> list[tuple[float, int]]:
-        """(score, docnum) of every matching entry, best first, entry order on a tie."""
-        sums: dict[int, int] = {}
+        """(-score, docnum) of every matching entry, as a heap: best first, entry order on a
+        tie (only the few results shown are ever popped, so nothing is fully sorted)."""
+        sums = [0.0] * self._doc_count
+        touched: set[int] = set()
         for term in dict.fromkeys(terms):
-            for docnum, impact in _postings(self._reader, "impact", term):
-                sums[docnum] = sums.get(docnum, 0) + impact
+            for ids, weights in _posting_blocks(self._reader, "impact", term):
+                touched.update(ids)
+                for docnum, impact in zip(ids, weights):  # noqa: B905 — same block, same length
+                    sums[docnum] += impact
         typed = self._docnums("type_ids", named)
-        covered = self._docnums("source_path", self.articles_covering(named))
-        scored = []
-        for docnum, total in sums.items():
-            if allowed is not None and docnum not in allowed:
-                continue
-            score = total / IMPACT_SCALE
-            if docnum in typed:
-                score *= NAMED_TYPE_FACTOR
-            elif docnum in covered:
-                score *= NAMED_ARTICLE_FACTOR
-            scored.append((score, docnum))
-        scored.sort(key=lambda item: (-item[0], item[1]))
-        return scored
+        covered = self._docnums("source_path", self.articles_covering(named)) - typed
+        if allowed is not None:
+            touched &= allowed
+        # score = impacts / IMPACT_SCALE, × the factor of a named type or its article
+        plain = touched - typed - covered
+        heap = [(-(sums[d] / IMPACT_SCALE), d) for d in plain]
+        heap += [(-(sums[d] / IMPACT_SCALE * NAMED_TYPE_FACTOR), d) for d in touched & typed]
+        heap += [(-(sums[d] / IMPACT_SCALE * NAMED_ARTICLE_FACTOR), d) for d in touched & covered]
+        heapq.heapify(heap)
+        return heap
 
     def _results(
-        self, ranked: list[tuple[float, int]], terms: Sequence[str], limit: int
+        self, heap: list[tuple[float, int]], terms: Sequence[str], limit: int
     ) -> tuple[SearchResult, ...]:
-        """The first `limit` answers: entries with the same answer as a better one are folded
-        into it (it names all their deployment types)."""
-        chosen: list[tuple[float, dict[str, Any]]] = []
-        folded: dict[str, list[str]] = {}
-        for score, docnum in ranked:
-            record = self._reader.stored_fields(docnum)["record"]
-            group = record.get("group", record["id"])
-            if group in folded:
-                folded[group].append(record["id"])
-                continue
-            if len(chosen) == limit:
-                break
-            folded[group] = []
-            chosen.append((score, record))
+        """The first `limit` answers: an entry with the same answer as a better one is folded
+        into it (the result names the deployment types of every entry with that answer)."""
+        groups = self._meta["groups"]
+        seen: set[int] = set()
+        chosen: list[tuple[float, int]] = []
+        while heap and len(chosen) < limit:
+            negative, docnum = heapq.heappop(heap)
+            if groups[docnum] not in seen:
+                seen.add(groups[docnum])
+                chosen.append((-negative, docnum))
         weights = {
             term: passage_weight(self._reader.doc_frequency("impact", term), self._doc_count)
             for term in terms
         }
         results = []
-        for score, record in chosen:
+        for score, docnum in chosen:
+            record = self._reader.stored_fields(docnum)["record"]
             types = record.get("group_types") or record["deployment_types"]
             results.append(SearchResult.from_record(
                 record, score, self._passage(record, weights), types,
-                [self._type_names.get(t, t) for t in types],
-                folded[record.get("group", record["id"])],
+                [self._type_names.get(t, t) for t in types], record.get("same_answer", ()),
             ))  # fmt: skip
         return tuple(results)
 
     def _passage(self, record: dict[str, Any], weights: dict[str, int]) -> str:
         sentences = record.get("sentences") or [record["answer"]]
-        first, last = best_passage(sentences, [set(self._tokens(s)) for s in sentences], weights)
+        terms = record.get("sentence_terms") or [self._tokens(s) for s in sentences]
+        first, last = best_passage(sentences, [set(t) for t in terms], weights)
         return passage_of(sentences, first, last)
 
     def _filters(self, deployment_type: str | None, source: str | None) -> frozenset[int] | None:
@@ -337,7 +337,7 @@ class KnowledgeIndex:
             )
             if not candidates:
                 continue
-            best = min(candidates, key=lambda c: (-self._reader.doc_frequency("spelling", c), c))
+            best = min(candidates, key=lambda c: (-self._reader.frequency("spelling", c), c))
             pieces.append(text[end : token.startchar] + best)
             end = token.endchar
             changes.append(f"{text[token.startchar : token.endchar]} → {best}")
@@ -355,24 +355,28 @@ class KnowledgeIndex:
         return [token.text for token in self._analyzer(text)]
 
 
-def _postings(reader: Any, fieldname: str, term: str) -> list[tuple[int, int]]:
-    """(docnum, integer weight) of every posting of a term, read block by block (a Python call
-    per posting through the matcher interface costs ten times more at 16k entries)."""
+def _posting_blocks(reader: Any, fieldname: str, term: str) -> Iterator[tuple[Any, Any]]:
+    """(docnums, weights) of a term's postings, block by block: whoosh3's block arrays when its
+    reader has them (a Python call per posting costs ten times more at 16k entries)."""
     if not reader.doc_frequency(fieldname, term):
-        return []
+        return
     matcher = reader.postings(fieldname, term)
-    pairs: list[tuple[int, int]] = []
-    if not all(hasattr(matcher, name) for name in ("_read_ids", "_read_weights", "_next_block")):
+    if not all(hasattr(matcher, name) for name in ("_read_data", "_data", "_next_block")):
+        ids, weights = [], []
         while matcher.is_active():  # any other Whoosh codec: one posting at a time
-            pairs.append((matcher.id(), int(matcher.weight())))
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
             matcher.next()
-        return pairs
+        yield ids, weights
+        return
     while matcher.is_active():
-        matcher._read_ids()  # noqa: SLF001 — whoosh3's block reader (pinned version)
-        matcher._read_weights()  # noqa: SLF001
-        pairs.extend(zip(matcher._ids, map(int, matcher._weights), strict=True))  # noqa: SLF001
+        matcher._read_data()  # noqa: SLF001 — whoosh3's block reader (pinned version)
+        deltas, weights = matcher._data[0], matcher._data[1]  # noqa: SLF001
+        ids = list(accumulate(deltas))  # whoosh3 keeps document numbers delta-encoded
+        if weights is None or isinstance(weights, float):
+            weights = [1.0 if weights is None else weights] * len(ids)
+        yield ids, weights
         matcher._next_block()  # noqa: SLF001
-    return pairs
 
 
 def search(

@@ -21,6 +21,7 @@ Plain data only here; `index.py` writes it into Whoosh and `browser_index.py` in
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -90,6 +91,35 @@ MAX_QUERY_CHARS = 1000
 TOKEN_PATTERN = r"\w+(\.?\w+)*"
 
 
+class FastTerms:
+    """The analyzer's output (`make_analyzer`) without its generator chain: the same tokenizer
+    pattern, lowercase, stop words and minimum length, and Porter stems memoised. Ten times
+    faster on a build's worth of text; tests check it agrees with the analyzer."""
+
+    def __init__(self) -> None:
+        from whoosh.lang.porter import stem
+
+        self._pattern = re.compile(TOKEN_PATTERN, re.UNICODE)
+        self._stem = stem
+        self._stems: dict[str, str] = {}
+
+    def forms(self, text: str) -> list[str]:
+        """The word forms (the spelling analyzer's output)."""
+        words = (match.group(0).lower() for match in self._pattern.finditer(text))
+        return [w for w in words if len(w) >= MIN_WORD_LENGTH and w not in QUESTION_STOP_WORDS]
+
+    def __call__(self, text: str) -> list[str]:
+        """The terms (the stemming analyzer's output)."""
+        stems = self._stems
+        out = []
+        for form in self.forms(text):
+            term = stems.get(form)
+            if term is None:
+                term = stems[form] = self._stem(form)
+            out.append(term)
+        return out
+
+
 def make_analyzer() -> Analyzer:
     """Lowercase, drop stop words (kept out of positions too), Porter-stem: 'training' ~ 'trained'."""
     return StemmingAnalyzer(stoplist=QUESTION_STOP_WORDS, minsize=MIN_WORD_LENGTH)
@@ -145,9 +175,7 @@ class SearchCorpus:
     sources: list[dict[str, Any]] = field(default_factory=list)
 
 
-def entry_fields(
-    entry: FaqEntry, taxonomy: Taxonomy, stemmer: Analyzer, words_of: Analyzer
-) -> dict[str, str]:
+def entry_fields(entry: FaqEntry, taxonomy: Taxonomy, fast: FastTerms) -> dict[str, str]:
     """The searched text of an entry, by field (FIELD_BOOSTS)."""
     types = [t for t in taxonomy.deployment_types if t.id in entry.deployment_types]
     facets = [f for f in taxonomy.facets if f.id in entry.facets]
@@ -156,7 +184,7 @@ def entry_fields(
     )
     return {
         "question": entry.question,
-        "aliases": _new_words(entry.aliases, entry.question, stemmer, words_of),
+        "aliases": _new_words(entry.aliases, entry.question, fast),
         "answer": entry.answer_text,
         "heading": entry.source.heading,
         "facet": facet_text,
@@ -170,7 +198,8 @@ def analyse(
 ) -> SearchCorpus:
     """Analyse every entry once; `record(entry)` gives what a result shows."""
     ordered = sorted(entries, key=lambda entry: entry.id)
-    stemmer, words_of = make_analyzer(), make_spelling_analyzer()
+    stemmer = make_analyzer()
+    fast = FastTerms()
     count = len(ordered)
     term_counts: list[dict[str, Counter[str]]] = []
     lengths: list[dict[str, int]] = []
@@ -179,22 +208,22 @@ def analyse(
     entry_forms: list[frozenset[str]] = []
     form_df: Counter[str] = Counter()
     for entry in ordered:
-        fields = entry_fields(entry, taxonomy, stemmer, words_of)
-        counts = {name: Counter(t.text for t in stemmer(text)) for name, text in fields.items()}
+        fields = entry_fields(entry, taxonomy, fast)
+        counts = {name: Counter(fast(text)) for name, text in fields.items()}
         term_counts.append(counts)
         lengths.append({name: sum(c.values()) for name, c in counts.items()})
         for name, c in counts.items():
             df[name].update(c.keys())
             total_length[name] += lengths[-1][name]
         spelling = "\n".join((*fields.values(), *entry.aliases))
-        entry_forms.append(frozenset(t.text for t in words_of(spelling)))
+        entry_forms.append(frozenset(fast.forms(spelling)))
         form_df.update(entry_forms[-1])
     average = {name: (total_length[name] / count if count else 0.0) or 1.0 for name in FIELD_BOOSTS}
     impacts = [
         _impacts(counts, length, df, average, count)
         for counts, length in zip(term_counts, lengths, strict=True)
     ]
-    forms = {form: stem_of(stemmer, form) for form in sorted(form_df)}
+    forms = {form: _single(fast(form)) for form in sorted(form_df)}
     leaders: dict[str, int] = {}
     groups = [leaders.setdefault(entry.answer_text, n) for n, entry in enumerate(ordered)]
     members: dict[int, set[str]] = {}
@@ -293,11 +322,6 @@ def answer_sentences(answer_text: str) -> list[str]:
     ]
 
 
-def stem_of(stemmer: Analyzer, form: str) -> str:
-    tokens = [token.text for token in stemmer(form)]
-    return tokens[0] if len(tokens) == 1 else ""
-
-
 def _impacts(
     counts: dict[str, Counter[str]],
     lengths: dict[str, int],
@@ -319,24 +343,26 @@ def _impacts(
     }
 
 
-def _new_words(
-    aliases: Sequence[str], question: str, stemmer: Analyzer, words_of: Analyzer
-) -> str:
+def _new_words(aliases: Sequence[str], question: str, fast: FastTerms) -> str:
     """The words the aliases add to the question, once each, in first-seen order.
 
     Aliases are other wordings of the same question ("... when I use MaaS?"); indexed whole,
     their repeated question words would outweigh the question itself and favour entries that
     happen to have many aliases.
     """
-    seen = {token.text for token in stemmer(question)}
+    seen = set(fast(question))
     words: list[str] = []
     for alias in aliases:
-        for word in [token.text for token in words_of(alias)]:
-            stems = [token.text for token in stemmer(word)]
+        for word in fast.forms(alias):
+            stems = fast(word)
             if stems and stems[0] not in seen:
                 seen.add(stems[0])
                 words.append(word)
     return " ".join(words)
+
+
+def _single(terms: list[str]) -> str:
+    return terms[0] if len(terms) == 1 else ""
 
 
 def _sources(entries: Sequence[FaqEntry], taxonomy: Taxonomy) -> list[dict[str, Any]]:
