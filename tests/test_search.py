@@ -508,3 +508,15 @@ def test_browser_index_holds_the_whoosh_index_scores(collected, index_dir):
     assert meta["forms"]["training"][-1] == "train"
     ids = [doc["id"] for n in range(meta["doc_shards"]) for doc in files[f"docs-{n}.json.gz"]]
     assert ids == sorted(e.id for e in collected.entries)
+
+
+def test_fast_analysis_is_the_analyzer(collected):
+    """The build's fast path gives exactly the Whoosh analyzers' terms and word forms."""
+    from privacy_kb.search_analysis import FastTerms, make_analyzer, make_spelling_analyzer
+
+    fast, stemmer, words_of = FastTerms(), make_analyzer(), make_spelling_analyzer()
+    texts = [e.answer_text for e in collected.entries] + [e.question for e in collected.entries]
+    texts += ["İstanbul ÇA MARCHE e.g. U.S. azure.com 1.2.3 don't I'm データ 🤖 x_y", "a I an"]
+    for text in texts:
+        assert fast(text) == [t.text for t in stemmer(text)], text
+        assert fast.forms(text) == [t.text for t in words_of(text)], text
