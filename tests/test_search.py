@@ -106,19 +106,31 @@ def test_question_set_hit_rates(index_dir):
         assert score.hits_at_3 >= min_3 * score.total, report.summary()
 
 
-@pytest.mark.parametrize("path", [DEFAULT_QUESTIONS, TEST_QUESTIONS], ids=["dev", "test"])
-def test_question_set_expectations_are_verbatim(collected, path):
+def test_question_set_expectations_are_verbatim(collected):
     """Every expected substring is in an entry of the article the question is about."""
-    if not path.is_file():
-        pytest.skip(f"{path.name} not written yet")
-    for question in load_questions(path):
-        if not question.answerable:
-            continue
-        assert any(
+    assert _not_in_any_answer(collected, DEFAULT_QUESTIONS) == []
+
+
+def test_held_out_questions_match_the_articles(collected):
+    """The held-out set is used as written (never edited); nearly all of its expectations are
+    in an answer (the rest count as misses, honestly), and it covers all five articles."""
+    questions = load_questions(TEST_QUESTIONS)
+    answerable = [q for q in questions if q.answerable]
+    assert len(questions) >= 80 and len(answerable) < len(questions)
+    assert len({q.article for q in answerable} - {"(any article)"}) == 5
+    missing = _not_in_any_answer(collected, TEST_QUESTIONS)
+    print("\nheld-out expectations found in no answer:", missing)
+    assert len(missing) <= 0.05 * len(answerable)
+
+
+def _not_in_any_answer(collected, path):
+    return [
+        question.q for question in load_questions(path) if question.answerable and not any(
             expected in entry.answer_text
             and (not question.sources or source_slug(entry.source.path) in question.sources)
             for entry in collected.entries for expected in question.answer_contains
-        ), question.q  # fmt: skip
+        )
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize("alias", ["MaaS", "pay-as-you-go", "models as a service"])
