@@ -150,3 +150,18 @@ def test_no_third_party_request(browser: Any) -> None:
              if not url.startswith(("data:", "blob:"))}  # fmt: skip
     assert hosts == {"127.0.0.1"}
     assert any("/docs/kb/search/meta.json.gz" in url for url in browser.requested)
+
+
+def test_the_browser_stems_as_whoosh(browser: Any, built_site: BuiltSite) -> None:
+    """Word forms the build never saw are stemmed in the browser exactly as Whoosh stems them."""
+    from whoosh.lang.porter import stem
+
+    from privacy_kb.search_analysis import FastTerms
+
+    _reset(browser)
+    words = sorted({form for e in built_site.collected.entries
+                    for form in FastTerms().forms(e.answer_text + " " + e.question)})
+    words += ["calls", "uploading", "agreed", "happily", "relational", "conditional", "yelling",
+              "controllable", "hopefulness", "generalization", "feed", "sky", "ties", "caresses"]
+    stems = browser.evaluate("(words) => words.map(w => window.privacyKbPorter(w))", words)
+    assert [w for w, s in zip(words, stems, strict=True) if s != stem(w)] == []

@@ -1,8 +1,8 @@
 /* privacy-kb: the search box. It ranks answers exactly as `privacy-kb search` does, from the
  * static files the build writes under search/ (privacy_kb/browser_index.py), with the analysis
  * computed at build time (privacy_kb/search_analysis.py): the query's words are looked up in the
- * published word forms (no stemmer here), a word never seen is corrected to the nearest known
- * word, an entry scores the sum of its integer impacts for the query's terms, times the boost of
+ * published word forms, a form never seen is stemmed (a port of Whoosh's Porter stemmer) or
+ * corrected to the nearest known word, an entry scores the sum of its integer impacts for the query's terms, times the boost of
  * a deployment type the query names; entries with the same answer are one result naming all
  * their types; each result shows the sentence of its answer that best matches the query.
  * No server, no third-party request; works under any sub-path (paths from Material's __config).
@@ -58,6 +58,72 @@
       });
     }
     return metaPromise;
+  }
+
+  // -- Whoosh's Porter stemmer (whoosh/lang/porter.py), for word forms the build never saw:
+  // Python's re.match anchors at the start only, hence the ^ on every pattern.
+  var STEP2 = { ational: "ate", tional: "tion", enci: "ence", anci: "ance", izer: "ize",
+    bli: "ble", alli: "al", entli: "ent", eli: "e", ousli: "ous", ization: "ize", ation: "ate",
+    ator: "ate", alism: "al", iveness: "ive", fulness: "ful", ousness: "ous", aliti: "al",
+    iviti: "ive", biliti: "ble", logi: "log" };
+  var STEP3 = { icate: "ic", ative: "", alize: "al", iciti: "ic", ical: "ic", ful: "", ness: "" };
+  var C = "[^aeiouy]+";
+  var V = "[aeiou]+";
+  var MGR0 = new RegExp("^(" + C + ")?" + V + C);
+  var MEQ1 = new RegExp("^(" + C + ")?" + V + C + "(" + V + ")?$");
+  var MGR1 = new RegExp("^(" + C + ")?" + V + C + V + C);
+  var S_V = new RegExp("^(" + C + ")?[aeiouy]");
+  var C_V = new RegExp("^" + C + "[aeiouy][^aeiouwxy]$");
+  var ED_ING = /^(.*)(ed|ing)$/;
+  var AT_BL_IZ = /^(at|bl|iz)$/;
+  var STEP1B = /^([^aeiouylsz])\1$/;
+  var RE2 = /^(.+?)(ational|tional|enci|anci|izer|bli|alli|entli|eli|ousli|ization|ation|ator|alism|iveness|fulness|ousness|aliti|iviti|biliti|logi)$/;
+  var RE3 = /^(.+?)(icate|ative|alize|iciti|ical|ful|ness)$/;
+  var RE4 = /^(.+?)(al|ance|ence|er|ic|able|ible|ant|ement|ment|ent|ou|ism|ate|iti|ous|ive|ize)$/;
+  var RE4B = /^(.+?)(s|t)(ion)$/;
+  var RE5 = /^(.+?)e$/;
+
+  function porter(w) {
+    if (w.length < 3) return w;
+    var firstIsY = w[0] === "y";
+    if (firstIsY) w = "Y" + w.slice(1);
+    var m;
+    var stem;
+    if (w.endsWith("s")) {
+      if (w.endsWith("sses")) w = w.slice(0, -2);
+      else if (w.endsWith("ies")) w = w.slice(0, -2);
+      else if (w[w.length - 2] !== "s") w = w.slice(0, -1);
+    }
+    if (w.endsWith("eed")) {
+      if (MGR0.test(w.slice(0, -3))) w = w.slice(0, -1);
+    } else if ((m = ED_ING.exec(w))) {
+      stem = m[1];
+      if (S_V.test(stem)) {
+        w = stem;
+        if (AT_BL_IZ.test(w)) w += "e";
+        else if (STEP1B.test(w)) w = w.slice(0, -1);
+        else if (C_V.test(w)) w += "e";
+      }
+    }
+    if (w.endsWith("y")) {
+      stem = w.slice(0, -1);
+      if (S_V.test(stem)) w = stem + "i";
+    }
+    if ((m = RE2.exec(w)) && MGR0.test(m[1])) w = m[1] + STEP2[m[2]];
+    if ((m = RE3.exec(w)) && MGR0.test(m[1])) w = m[1] + STEP3[m[2]];
+    if ((m = RE4.exec(w))) {
+      if (MGR1.test(m[1])) w = m[1];
+    } else if ((m = RE4B.exec(w))) {
+      stem = m[1] + m[2];
+      if (MGR1.test(stem)) w = stem;
+    }
+    if ((m = RE5.exec(w))) {
+      stem = m[1];
+      if (MGR1.test(stem) || (MEQ1.test(stem) && !C_V.test(stem))) w = stem;
+    }
+    if (w.endsWith("ll") && MGR1.test(w)) w = w.slice(0, -1);
+    if (firstIsY) w = "y" + w.slice(1);
+    return w;
   }
 
   // -- analysis (privacy_kb.search_analysis) ----------------------------------------------
@@ -124,24 +190,35 @@
     return best;
   }
 
+  function indexed(term) {
+    return shard("terms-" + termShard(term) + ".json.gz").then(function (data) {
+      return Object.prototype.hasOwnProperty.call(data, term);
+    });
+  }
+
+  /* The query's terms, as `privacy-kb search` finds them: a known word form is looked up; an
+   * unknown one is stemmed, and when its stem is in no entry either, a long enough word is
+   * corrected to the most common known form one edit away (two for long words). */
   function analyse(query) {
     var text = clean(query);
     var tokens = words(text);
-    var terms = [];
-    var corrections = [];
-    tokens.forEach(function (token) {
+    var corrections = tokens.map(function () { return null; });
+    return Promise.all(tokens.map(function (token, n) {
       var word = token.word;
       var term = termOf(word);
-      if (term === null && word.length >= meta.constants.fuzzy_min_length) {
+      if (term !== null) return term;
+      var stem = porter(word);
+      if (word.length < meta.constants.fuzzy_min_length) return stem;
+      return indexed(stem).then(function (known) {
+        if (known) return stem;
         var fixed = correction(word);
-        if (fixed !== null) {
-          corrections.push(text.slice(token.start, token.end) + " → " + fixed);
-          term = termOf(fixed);
-        }
-      }
-      terms.push(term === null ? "\u0000" + word : term); // unknown: keeps word positions
+        if (fixed === null) return stem;
+        corrections[n] = text.slice(token.start, token.end) + " → " + fixed;
+        return termOf(fixed);
+      });
+    })).then(function (terms) {
+      return { terms: terms, corrections: corrections.filter(function (c) { return c; }) };
     });
-    return { terms: terms, corrections: corrections };
   }
 
   function namedTypes(terms) {
@@ -191,7 +268,7 @@
 
   // -- ranking (privacy_kb.search.KnowledgeIndex) -----------------------------------------
   function rank(terms, named, filters) {
-    var unique = Array.from(new Set(terms)).filter(function (t) { return t[0] !== "\u0000"; });
+    var unique = Array.from(new Set(terms));
     return Promise.all(unique.map(function (term) {
       return shard("terms-" + termShard(term) + ".json.gz").then(function (data) {
         return [term, data[term] || null];
@@ -291,8 +368,9 @@
   function search(query, filters) {
     filters = filters || { type: null, source: null };
     return loadMeta().then(function () {
-      var analysed = analyse(query);
-      var known = analysed.terms.filter(function (t) { return t[0] !== "\u0000"; });
+      return analyse(query);
+    }).then(function (analysed) {
+      var known = analysed.terms;
       if (!analysed.terms.length) return { results: [], corrections: [], empty: true };
       var named = namedTypes(analysed.terms);
       return rank(analysed.terms, named, filters).then(function (ranking) {
@@ -516,4 +594,5 @@
   });
 
   window.privacyKbSearch = search;
+  window.privacyKbPorter = porter; // for the tests: the same stems as Whoosh's
 })();
