@@ -19,9 +19,9 @@ import heapq
 import json
 import re
 import textwrap
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, filterfalse
 from pathlib import Path
 from typing import Any, Self
 
@@ -244,9 +244,9 @@ class KnowledgeIndex:
 
     def _rank(
         self, terms: Sequence[str], named: Sequence[str], allowed: frozenset[int] | None
-    ) -> list[tuple[float, int]]:
-        """(-score, docnum) of every matching entry, as a heap: best first, entry order on a
-        tie (only the few results shown are ever popped, so nothing is fully sorted)."""
+    ) -> Iterator[tuple[float, int]]:
+        """(-score, docnum) of every matching entry, best first, entry order on a tie; lazily:
+        only the few results shown are ever computed in Python, the sorting is done in C."""
         sums = [0.0] * self._doc_count
         touched: set[int] = set()
         for term in dict.fromkeys(terms):
@@ -258,24 +258,30 @@ class KnowledgeIndex:
         covered = self._docnums("source_path", self.articles_covering(named)) - typed
         if allowed is not None:
             touched &= allowed
-        # score = impacts / IMPACT_SCALE, × the factor of a named type or its article
-        plain = touched - typed - covered
-        heap = [(-(sums[d] / IMPACT_SCALE), d) for d in plain]
-        heap += [(-(sums[d] / IMPACT_SCALE * NAMED_TYPE_FACTOR), d) for d in touched & typed]
-        heap += [(-(sums[d] / IMPACT_SCALE * NAMED_ARTICLE_FACTOR), d) for d in touched & covered]
-        heapq.heapify(heap)
-        return heap
+        # By sum of impacts, highest first, then by entry (a stable sort of sorted numbers).
+        order = sorted(touched)
+        order.sort(key=sums.__getitem__, reverse=True)
+        # score = impacts / IMPACT_SCALE, × the factor of a named type or its article: the order
+        # within each of the three classes is the order of the sums; merge the three.
+        special = typed | covered
+        classes = (
+            (filterfalse(special.__contains__, order), None),
+            (filter(typed.__contains__, order), NAMED_TYPE_FACTOR),
+            (filter(covered.__contains__, order), NAMED_ARTICLE_FACTOR),
+        )
+        return heapq.merge(*(_scored(docnums, sums, factor) for docnums, factor in classes))
 
     def _results(
-        self, heap: list[tuple[float, int]], terms: Sequence[str], limit: int
+        self, ranked: Iterator[tuple[float, int]], terms: Sequence[str], limit: int
     ) -> tuple[SearchResult, ...]:
         """The first `limit` answers: an entry with the same answer as a better one is folded
         into it (the result names the deployment types of every entry with that answer)."""
         groups = self._meta["groups"]
         seen: set[int] = set()
         chosen: list[tuple[float, int]] = []
-        while heap and len(chosen) < limit:
-            negative, docnum = heapq.heappop(heap)
+        for negative, docnum in ranked:
+            if len(chosen) == limit:
+                break
             if groups[docnum] not in seen:
                 seen.add(groups[docnum])
                 chosen.append((-negative, docnum))
@@ -353,6 +359,14 @@ class KnowledgeIndex:
 
     def _tokens(self, text: str) -> list[str]:
         return [token.text for token in self._analyzer(text)]
+
+
+def _scored(
+    docnums: Iterable[int], sums: list[float], factor: float | None
+) -> Iterator[tuple[float, int]]:
+    for docnum in docnums:
+        score = sums[docnum] / IMPACT_SCALE
+        yield (-(score * factor) if factor is not None else -score), docnum
 
 
 def _posting_blocks(reader: Any, fieldname: str, term: str) -> Iterator[tuple[Any, Any]]:

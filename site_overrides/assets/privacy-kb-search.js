@@ -515,7 +515,6 @@
       p.toggle.checked = true;
       p.toggle.dispatchEvent(new Event("change"));
     }
-    p.input.setAttribute("aria-expanded", "true");
     loadMeta().catch(function () {});
   }
 
@@ -524,7 +523,6 @@
       p.toggle.checked = false;
       p.toggle.dispatchEvent(new Event("change"));
     }
-    p.input.setAttribute("aria-expanded", "false");
   }
 
   function links(p) {
