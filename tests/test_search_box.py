@@ -165,3 +165,20 @@ def test_the_browser_stems_as_whoosh(browser: Any, built_site: BuiltSite) -> Non
               "controllable", "hopefulness", "generalization", "feed", "sky", "ties", "caresses"]
     stems = browser.evaluate("(words) => words.map(w => window.privacyKbPorter(w))", words)
     assert [w for w, s in zip(words, stems, strict=True) if s != stem(w)] == []
+
+
+def test_on_a_phone_the_header_button_opens_the_box(browser: Any) -> None:
+    _reset(browser)
+    browser.set_viewport_size({"width": 390, "height": 844})
+    try:
+        browser.locator("label.md-header__button[for=__search]").click()
+        browser.keyboard.type("claude hosting", delay=5)
+        browser.wait_for_function(
+            "() => document.querySelector('[data-kb-search]').getAttribute('data-kb-query')"
+            " === 'claude hosting'", polling=20)
+        first = browser.locator(RESULTS).first
+        assert first.is_visible()
+        box = first.bounding_box()
+        assert box is not None and box["width"] <= 390
+    finally:
+        browser.set_viewport_size({"width": 1280, "height": 900})

@@ -515,7 +515,8 @@
       p.toggle.checked = true;
       p.toggle.dispatchEvent(new Event("change"));
     }
-    loadMeta().catch(function () {});
+    // Material's instant navigation may bring a new header: fill its filters too.
+    loadMeta().then(fillFilters).catch(function () {});
   }
 
   function close(p) {
@@ -536,6 +537,10 @@
   document.addEventListener("change", function (event) {
     var p = parts();
     if (p && (event.target === p.type || event.target === p.source)) run();
+    // The header's search button (a label of Material's toggle) opens the box: type at once.
+    if (p && event.target === p.toggle && p.toggle.checked && document.activeElement !== p.input) {
+      p.input.focus();
+    }
   });
   document.addEventListener("focusin", function (event) {
     var p = parts();
