@@ -492,6 +492,7 @@
     if (!p) return;
     var query = p.input.value;
     var seq = ++state.seq;
+    var started = performance.now();
     p.box.setAttribute("aria-busy", "true");
     if (!query.trim()) {
       p.list.textContent = "";
@@ -503,6 +504,8 @@
       if (seq !== state.seq) return; // a newer keystroke won
       render(p, query, outcome);
       p.box.removeAttribute("aria-busy");
+      // From the keystroke to the results on screen (read by privacy_kb.search_bench).
+      p.box.setAttribute("data-kb-ms", String(Math.round(performance.now() - started)));
       p.box.setAttribute("data-kb-query", query);
     }).catch(function (error) {
       p.status.textContent = "Search is unavailable: " + error.message;
