@@ -172,7 +172,7 @@ def evaluate(
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .build import index_dir_for
+    from .index import index_dir_for
     from .questions_eval import evaluate as evaluate_cli
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
