@@ -36,6 +36,7 @@ test: setup browser lint
 
 bench: setup
 	$(BIN)/python -m privacy_kb.bench
+	$(BIN)/python -m privacy_kb.search_bench
 
 # The property-based test of hostile sources, long (make test runs a short, derandomized one).
 fuzz: setup

@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from privacy_kb.browser_index import write_browser_index
 from privacy_kb.build import build
 from privacy_kb.changes import History
 from privacy_kb.collected import Collected
+from privacy_kb.index import analyse_entries
 from privacy_kb.pages import write_pages
 from privacy_kb.pipeline import problem_key
 from privacy_kb.registry import Registry, load_registry
@@ -36,6 +38,8 @@ def accepting_known(collected: Collected) -> Collected:
 def build_into(collected: Collected, folder: Path) -> BuiltSite:
     write_pages(collected, folder / "docs")
     render_site(collected, folder / "docs", folder / "site", strict=True)
+    corpus = analyse_entries(collected.entries, collected.taxonomy)
+    write_browser_index(corpus, collected.taxonomy, folder / "site")
     return BuiltSite(collected, folder / "docs", folder / "site")
 
 

@@ -99,3 +99,20 @@ def test_search_before_any_build_says_what_to_do(tmp_path):
     result = _search(tmp_path / "nothing", "training")
     assert result.exit_code == 1
     assert "privacy-kb build" in result.output
+
+
+def test_the_search_command_imports_no_site_code() -> None:
+    """Process start counts for `privacy-kb search`: no MkDocs, Markdown or registry."""
+    import subprocess
+    import sys
+
+    from privacy_kb import cli, registry
+
+    assert cli.REGISTRY_FILE == registry.REGISTRY_FILE
+    code = ("import sys; from privacy_kb.cli import main\n"
+            "try: main(['search', 'x', '--site-dir', '/nonexistent'])\n"
+            "except SystemExit: pass\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('mkdocs', 'markdown', 'jinja2', 'yaml') or m == 'privacy_kb.registry'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

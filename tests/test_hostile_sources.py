@@ -17,6 +17,8 @@ import pytest
 from click.testing import CliRunner
 from markdown import markdown as markdown_to_html
 
+from conftest import ROOT
+from privacy_kb.browser_index import read_browser_file
 from privacy_kb.build import build, index_dir_for
 from privacy_kb.cli import main
 from privacy_kb.search import search
@@ -186,10 +188,16 @@ def test_search_indexes_hold_text_only(hostile_site: Path) -> None:
     plain = {entry["id"]: entry["answer"]["text"] for entry in entries}
     for result in response.results:  # the Whoosh index answers with the plain text
         assert result.answer == plain[result.id]
-    material = json.loads((hostile_site / "search" / "search_index.json").read_text("utf-8"))
-    for doc in material["docs"]:
-        # Material's search shows titles and text as HTML: they must be as safe as a page.
-        assert not script_in_html(doc["title"]) and not script_in_html(doc["text"]), doc
+    # The search box's index holds the same plain text, and its script shows it as text
+    # (text nodes, never innerHTML), so markup in a source can't run in the results.
+    meta = read_browser_file(hostile_site / "search" / "meta.json.gz")
+    questions = {entry["id"]: entry["question"] for entry in entries}
+    for number in range(meta["doc_shards"]):
+        for doc in read_browser_file(hostile_site / "search" / f"docs-{number}.json.gz"):
+            assert doc["question"] == questions[doc["id"]]
+            assert all(sentence in plain[doc["id"]] for sentence in doc["sentences"]), doc
+    script = (ROOT / "site_overrides" / "assets" / "privacy-kb-search.js").read_text("utf-8")
+    assert "innerHTML" not in script and "insertAdjacentHTML" not in script
 
 
 # --- nothing from outside the source root ---------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import html
-import json
 import posixpath
 import re
 from pathlib import Path
@@ -14,6 +13,7 @@ import yaml
 from mkdocs.utils.yaml import get_yaml_loader
 
 from privacy_kb import docfx
+from privacy_kb.browser_index import read_browser_file
 from privacy_kb.index import entry_url
 from privacy_kb.pages import NOT_STATED, first_sentence, link_preview, preview_text, write_pages
 from privacy_kb.problems import BuildError
@@ -37,7 +37,7 @@ def read(built_site: BuiltSite, page: str) -> str:
 
 def test_every_page_of_the_url_scheme_exists(built_site: BuiltSite) -> None:
     site = built_site.site_dir
-    expected = ["index.html", "questions/index.html", "search/search_index.json"]
+    expected = ["index.html", "questions/index.html", "search/meta.json.gz"]
     expected += [f"deployments/{t.id}/index.html" for t in shown_types(built_site)]
     expected += [f"sources/{d.slug}/index.html" for d in built_site.collected.documents]
     expected += [f"questions/{e.id}/index.html" for e in built_site.collected.entries]
@@ -183,16 +183,17 @@ def test_source_page_keeps_learns_heading_anchors(built_site: BuiltSite) -> None
 
 
 def test_only_answers_are_indexed_for_search(built_site: BuiltSite) -> None:
-    """One search result per answer: its own page. Type pages, the questions page, the home
-    page and the source articles (whose sections the section entries repeat) stay out."""
-    index = json.loads((built_site.site_dir / "search" / "search_index.json").read_text())
-    locations = [doc["location"] for doc in index["docs"]]
-    assert sorted(locations) == sorted(f"questions/{e.id}/" for e in built_site.collected.entries)
-    boosts = {doc["location"]: doc.get("boost", 1) for doc in index["docs"]}
-    for entry in built_site.collected.entries:  # a fact ranks above the section quoting it
-        assert boosts[f"questions/{entry.id}/"] == (1 if entry.kind == "fact" else 0.25)
-    assert index["config"]["separator"].startswith("[")
-    assert index["config"]["pipeline"] == ["stopWordFilter", "trimmer"]  # no stemmer: see mkdocs.yml
+    """The search box's index (privacy_kb.browser_index) holds every answer, once, linked to
+    its permanent page; Material's own search index is not built."""
+    folder = built_site.site_dir / "search"
+    meta = read_browser_file(folder / "meta.json.gz")
+    docs = [doc for n in range(meta["doc_shards"])
+            for doc in read_browser_file(folder / f"docs-{n}.json.gz")]  # fmt: skip
+    assert [doc["url"] for doc in docs] == [
+        f"questions/{e.id}/" for e in sorted(built_site.collected.entries, key=lambda e: e.id)]
+    assert not (folder / "search_index.json").exists()
+    page = read(built_site, "")
+    assert "data-kb-search" in page and "privacy-kb-search.js" in page
 
 
 def test_build_is_byte_identical(built_site: BuiltSite, tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
-"""The whole build: collect → stable ids → pages → MkDocs → entries JSON → Whoosh index →
-redirects and aliases, then one swap.
+"""The whole build: collect → stable ids → pages → MkDocs → entries JSON → Whoosh index and
+the search box's index → redirects and aliases, then one swap.
 
 Everything is written into a temporary folder beside the site; the previous site and its
 index are replaced only once the new ones are complete, in one atomic exchange (publish.py), so
@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .browser_index import write_browser_index
 from .changes import (
     History,
     history_path,
@@ -32,7 +33,8 @@ from .changes_pages import FeedOptions, write_change_pages, write_feed
 from .collected import Collected
 from .coverage import ArticleCoverage, coverage_of
 from .extract import CellReport
-from .index import entry_url, write_index
+from .index import INDEX_FOLDER as INDEX_FOLDER  # re-exported: where the index lives
+from .index import entry_url, index_dir_for, write_index
 from .model import ENTRIES_FORMAT_VERSION, FaqEntry
 from .pages import write_pages
 from .pipeline import collect, problem_key, unexpected_problems
@@ -50,13 +52,7 @@ from .registry import (
 )
 from .site import render_site
 
-INDEX_FOLDER = ".privacy-kb/index"  # inside the site dir, so one swap replaces both
 ENTRIES_SCHEMA = Path(__file__).resolve().parents[2] / "schemas" / "entries.schema.json"
-
-
-def index_dir_for(site_dir: Path) -> Path:
-    """Where `search` finds the Whoosh index built for a site."""
-    return site_dir / INDEX_FOLDER
 
 
 @dataclass
@@ -152,7 +148,8 @@ def _write_and_swap(
         with _timed(seconds, "entries"):
             write_api(collected, coverage, new_site / "api")
         with _timed(seconds, "index"):
-            write_index(collected.entries, collected.taxonomy, index_dir_for(new_site))
+            corpus = write_index(collected.entries, collected.taxonomy, index_dir_for(new_site))
+            write_browser_index(corpus, collected.taxonomy, new_site)
         with _timed(seconds, "links"):
             redirects = upstream_redirects(redirections, collected)
             write_redirects(new_site, redirects)

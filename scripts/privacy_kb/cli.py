@@ -14,7 +14,10 @@ import click
 
 from .paths import one_line
 from .problems import BuildError
-from .registry import REGISTRY_FILE
+
+# registry.REGISTRY_FILE, named here so that `privacy-kb search` never imports the registry (and
+# the site code it uses): process start counts for a search (tests check the two agree).
+REGISTRY_FILE = "published-urls.json"
 
 DEFAULT_SOURCE = Path("content")
 DEFAULT_SITE = Path("site")
@@ -190,7 +193,8 @@ def search(
 
     Example: privacy-kb search "Is my data used for training with pay-as-you-go?" --limit 3
     """
-    from .build import index_dir_for
+    # Only the index and Whoosh: the search path never imports MkDocs or Markdown.
+    from .index import index_dir_for
     from .search import SearchError, format_results
     from .search import search as run_search
 

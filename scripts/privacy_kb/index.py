@@ -1,88 +1,68 @@
 """The search index stage: FaqEntry objects → a Whoosh index that `search` answers from alone.
 
-Every entry is one Whoosh document. The text fields carry the words a reader might use (the
-question, the verbatim answer, the section heading, the deployment types with their taxonomy
-aliases, the facets with their names and trigger words); a STORED `record` carries everything a
-search result shows, so answering a query never loads entries.json or the taxonomy.
-A small JSON sidecar (`INDEX_META_FILE`) keeps the vocabulary `search` needs before it queries:
-valid deployment type ids, their aliases (for query expansion) and the indexed sources with the
-deployment types each covers (for boosting the article a query names).
+Every entry is one Whoosh document. `search_analysis` analyses the entries once (the same
+analysis the site's search box uses): the `impact` field holds each entry's terms with their
+precomputed scores as posting weights, `spelling` the word forms typos are corrected against,
+`type_ids` / `facet_ids` / `source_path` the filters, and a STORED `record` everything a search
+result shows (with the answer's sentences, for the passage), so answering a query never loads
+entries.json or the taxonomy. A small JSON sidecar (`INDEX_META_FILE`) keeps the vocabulary
+`search` needs before it queries: deployment types and their wordings as terms (for the boost of
+a type the query names) and the indexed sources with the types each covers.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.analysis import STOP_WORDS, Analyzer, StandardAnalyzer, StemmingAnalyzer
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.fields import ID, KEYWORD, STORED, Schema
 
 from .links import source_slug
 from .model import FaqEntry, Taxonomy
 from .problems import BuildError
+from .search_analysis import (
+    FIELD_BOOSTS,
+    QUESTION_STOP_WORDS,
+    FastTerms,
+    ImpactField,
+    SearchCorpus,
+    analyse,
+    answer_sentences,
+    make_analyzer,
+    make_spelling_analyzer,
+)
 
-INDEX_FORMAT_VERSION = 1
+__all__ = ["FIELD_BOOSTS", "QUESTION_STOP_WORDS", "make_analyzer", "make_spelling_analyzer"]
+
+INDEX_FORMAT_VERSION = 2
 INDEX_META_FILE = "privacy-kb-index.json"
-
-# Whoosh's English stop list is made for documents. Plain-language questions add words that are
-# in nearly every question and never tell one answer from another ("what does my ... do").
-# "who", "where" and "not" are deliberately absent: they pick the facet ("who hosts", "where is
-# my data processed") or are meaningful in privacy statements.
-QUESTION_STOP_WORDS = frozenset(
-    (STOP_WORDS - {"not"})
-    | {
-        "am", "about", "any", "been", "being", "could", "did", "do", "does", "doing", "done",
-        "get", "gets", "got", "has", "had", "how", "i", "i'm", "im", "into", "is", "its",
-        "me", "my", "mine", "our", "ours", "should", "so", "some", "than", "them", "then",
-        "there", "these", "they", "those", "was", "were", "what", "which", "would", "yes",
-        "ok", "please", "tell", "know", "want", "hi", "hello",
-    }
-)  # fmt: skip
+INDEX_FOLDER = ".privacy-kb/index"  # inside the site dir, so one swap replaces both
+# Whoosh's writer buffers this many MB of postings before it spills a run to disk.
+WRITER_LIMIT_MB = 256
+# Postings blocks: larger and uncompressed, because search reads every posting of the query's
+# terms (a common term has thousands at 16k entries) and zlib per block dominated the query time.
+POSTINGS_BLOCK = 1024
 
 
-def make_analyzer() -> Analyzer:
-    """Lowercase, drop stop words (kept out of positions too), Porter-stem: 'training' ~ 'trained'."""
-    return StemmingAnalyzer(stoplist=QUESTION_STOP_WORDS, minsize=2)
-
-
-def make_spelling_analyzer() -> Analyzer:
-    """The same words unstemmed: the vocabulary typos are corrected against ('traning' is one
-    edit from 'training', but its stem 'trane' is two from 'train')."""
-    return StandardAnalyzer(stoplist=QUESTION_STOP_WORDS, minsize=2)
-
-
-# Fields searched by default and their weights. The question is worded by the taxonomy and is the
-# best single signal; the answer is the source's own sentences; the rest is context that helps
-# a query land on the right deployment type and facet without drowning the answer text.
-FIELD_BOOSTS: dict[str, float] = {
-    "question": 2.5,
-    "aliases": 2.0,
-    "answer": 1.0,
-    "heading": 0.8,
-    "facet": 1.0,
-    "deployment": 0.6,
-    "title": 0.2,
-}
+def index_dir_for(site_dir: Path) -> Path:
+    """Where `search` finds the Whoosh index built for a site."""
+    return site_dir / INDEX_FOLDER
 
 
 def make_schema() -> Schema:
-    analyzer = make_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
-        question=TEXT(analyzer=analyzer),
-        aliases=TEXT(analyzer=analyzer),
-        answer=TEXT(analyzer=analyzer),
-        heading=TEXT(analyzer=analyzer),
-        facet=TEXT(analyzer=analyzer),
-        deployment=TEXT(analyzer=analyzer),
-        title=TEXT(analyzer=analyzer),
-        # Not searched: its lexicon is the vocabulary for typo correction.
-        spelling=TEXT(analyzer=make_spelling_analyzer(), phrase=False),
-        # Filters: never in the default search fields (a KEYWORD field there breaks phrases).
+        # Each entry's terms, weighted by their precomputed score (search_analysis).
+        impact=ImpactField(),
+        # Not scored: its lexicon is the vocabulary for typo correction, each word form's weight
+        # (Whoosh's `frequency`) the number of entries it is in; all on the first document.
+        spelling=ImpactField(),
+        # Filters.
         type_ids=KEYWORD(lowercase=False),
         facet_ids=KEYWORD(lowercase=False),
         kind=ID(stored=True),
@@ -112,6 +92,7 @@ def entry_record(entry: FaqEntry, taxonomy: Taxonomy) -> dict[str, Any]:
         "facets": list(entry.facets),
         "kind": entry.kind,
         "deployment_type_names": [_type_name(taxonomy, t) for t in entry.deployment_types],
+        "sentences": answer_sentences(entry.answer_text),
         "source": {
             "path": source.path,
             "title": source.title,
@@ -123,72 +104,42 @@ def entry_record(entry: FaqEntry, taxonomy: Taxonomy) -> dict[str, Any]:
     }
 
 
-def entry_document(entry: FaqEntry, taxonomy: Taxonomy) -> dict[str, Any]:
-    """The Whoosh document of one entry."""
-    types = [t for t in taxonomy.deployment_types if t.id in entry.deployment_types]
-    facets = [f for f in taxonomy.facets if f.id in entry.facets]
-    facet_text = "\n".join(
-        [f.name for f in facets] + [t.rstrip("*") for f in facets for t in f.triggers]
-    )
-    deployment_text = "\n".join(term for t in types for term in (t.name, *t.aliases))
-    return {
-        "id": entry.id,
-        "question": entry.question,
-        "aliases": _new_words(entry.aliases, entry.question),
-        "answer": entry.answer_text,
-        "heading": entry.source.heading,
-        "facet": facet_text,
-        "deployment": deployment_text,
-        "title": entry.source.title,
-        "spelling": "\n".join(
-            (
-                entry.question,
-                *entry.aliases,
-                entry.answer_text,
-                entry.source.heading,
-                facet_text,
-                deployment_text,
-            )
-        ),
-        "type_ids": " ".join(entry.deployment_types),
-        "facet_ids": " ".join(entry.facets),
-        "kind": entry.kind,
-        "source_path": entry.source.path,
-        "source_slug": source_slug(entry.source.path),
-        "record": entry_record(entry, taxonomy),
-    }
+def analyse_entries(entries: Iterable[FaqEntry], taxonomy: Taxonomy) -> SearchCorpus:
+    """The entries analysed for search (shared by the Whoosh index and the browser index)."""
+    return analyse(entries, taxonomy, lambda entry: entry_record(entry, taxonomy))
 
 
-def index_meta(entries: Sequence[FaqEntry], taxonomy: Taxonomy) -> dict[str, Any]:
-    """The sidecar `search` reads before querying: vocabulary for validation and expansion."""
-    sources: dict[str, dict[str, str]] = {}
-    for entry in entries:
-        sources.setdefault(
-            entry.source.path,
-            {"path": entry.source.path, "slug": source_slug(entry.source.path),
-             "title": entry.source.title,
-             "types": [t.id for t in taxonomy.types_of_article(entry.source.path)]},
-        )  # fmt: skip
+def index_meta(corpus: SearchCorpus, taxonomy: Taxonomy) -> dict[str, Any]:
+    """The sidecar `search` reads before querying: vocabulary for validation and the boost."""
     return {
         "format": INDEX_FORMAT_VERSION,
-        "entries": len(entries),
+        "entries": len(corpus.entries),
         "deployment_types": [
             {"id": t.id, "name": t.name, "aliases": list(t.aliases)}
             for t in taxonomy.deployment_types
         ],
+        "wordings": [{"type": w.type_id, "terms": list(w.terms)} for w in corpus.wordings],
         "facets": [{"id": f.id, "name": f.name} for f in taxonomy.facets],
-        "sources": [sources[path] for path in sorted(sources)],
+        "sources": corpus.sources,
+        # Per document number: the first document with the same answer (one result per group).
+        "groups": corpus.groups,
     }
 
 
-def write_index(entries: Iterable[FaqEntry], taxonomy: Taxonomy, index_dir: Path) -> None:
-    """Build the index from scratch in `index_dir`, replacing any index there.
+def write_index(
+    entries: Iterable[FaqEntry],
+    taxonomy: Taxonomy,
+    index_dir: Path,
+    corpus: SearchCorpus | None = None,
+) -> SearchCorpus:
+    """Build the index from scratch in `index_dir`, replacing any index there; returns the
+    analysed entries (give `corpus` to reuse an analysis already made).
 
-    Documents are added in entry-id order, so the same entries give the same documents (and the
-    same tie order between equal scores). The index is built beside `index_dir` and swapped in,
-    so a failed build leaves the previous index usable.
+    Documents are added in entry-id order by one writer with one commit, so the same entries
+    give the same documents, document numbers and tie order. The index is built beside
+    `index_dir` and swapped in, so a failed build leaves the previous index usable.
     """
-    ordered = sorted(entries, key=lambda entry: entry.id)
+    corpus = corpus or analyse_entries(entries, taxonomy)
     index_dir = Path(index_dir)
     if index_dir.exists():
         _check_replaceable(index_dir)
@@ -197,20 +148,45 @@ def write_index(entries: Iterable[FaqEntry], taxonomy: Taxonomy, index_dir: Path
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     ix = whoosh_index.create_in(str(staging), make_schema())
-    writer = ix.writer()
+    codec = W3Codec(blocklimit=POSTINGS_BLOCK, compression=0)
+    writer = ix.writer(limitmb=WRITER_LIMIT_MB, procs=1, codec=codec)
+    terms_of = FastTerms()
+    members: dict[int, list[str]] = {}
+    for number, leader in enumerate(corpus.groups):
+        members.setdefault(leader, []).append(corpus.entries[number].id)
     try:
-        for entry in ordered:
-            writer.add_document(**entry_document(entry, taxonomy))
+        for number, entry in enumerate(corpus.entries):
+            record = dict(corpus.records[number])
+            record["group_types"] = list(corpus.group_types[number])
+            # Each sentence's terms, so choosing the passage analyses nothing at query time.
+            record["sentence_terms"] = [
+                sorted(set(terms_of(sentence))) for sentence in record["sentences"]
+            ]
+            record["same_answer"] = [i for i in members[corpus.groups[number]] if i != entry.id]
+            writer.add_document(
+                id=entry.id,
+                impact=corpus.impacts[number],
+                # The vocabulary once, on the first document, each form weighted by the number
+                # of entries it is in (half the postings of indexing it per entry).
+                spelling=corpus.form_df if number == 0 else {},
+                type_ids=" ".join(entry.deployment_types),
+                facet_ids=" ".join(entry.facets),
+                kind=entry.kind,
+                source_path=entry.source.path,
+                source_slug=source_slug(entry.source.path),
+                record=record,
+            )
     except BaseException:
         writer.cancel()
         raise
     writer.commit()
     ix.close()
-    meta = json.dumps(index_meta(ordered, taxonomy), indent=2, ensure_ascii=False)
+    meta = json.dumps(index_meta(corpus, taxonomy), indent=2, ensure_ascii=False)
     (staging / INDEX_META_FILE).write_text(meta + "\n", encoding="utf-8")
     if index_dir.exists():
         shutil.rmtree(index_dir)
     staging.rename(index_dir)
+    return corpus
 
 
 def stored_documents(index_dir: Path) -> list[dict[str, Any]]:
@@ -222,25 +198,6 @@ def stored_documents(index_dir: Path) -> list[dict[str, Any]]:
     finally:
         ix.close()
     return sorted(records, key=lambda record: record["id"])
-
-
-def _new_words(aliases: Sequence[str], question: str) -> str:
-    """The words the aliases add to the question, once each, in first-seen order.
-
-    Aliases are other wordings of the same question ("... when I use MaaS?"); indexed whole,
-    their repeated question words would outweigh the question itself and favour entries that
-    happen to have many aliases.
-    """
-    stemmer, words_of = make_analyzer(), make_spelling_analyzer()
-    seen = {token.text for token in stemmer(question)}
-    words: list[str] = []
-    for alias in aliases:
-        for word in [token.text for token in words_of(alias)]:
-            stems = [token.text for token in stemmer(word)]
-            if stems and stems[0] not in seen:
-                seen.add(stems[0])
-                words.append(word)
-    return " ".join(words)
 
 
 def _check_replaceable(index_dir: Path) -> None:

@@ -1,11 +1,14 @@
 """How well the site's own search box answers plain-language questions, in headless Chromium.
 
-Each question of `tests/questions.yml` is typed into Material's search box on the built site;
-the results are read as a reader sees them: result groups in order and, inside a group, its
-items by score (the group's page-only header is skipped unless it is the best item). A result
-counts when the text of the section it links to contains the question's `answer_contains`.
+Each question is typed into the search box of the built site (`partials/kb-search.html`, ranked
+in the browser by `assets/privacy-kb-search.js`); the results are read as a reader sees them:
+each result's entry id, its passage (shown first) and its deployment types, in order. They are
+judged as `privacy-kb search`'s are (`questions_eval.judge`: on the passage, and on the whole
+answer, read from the entries the site publishes), and compared with the command line's ranking:
+the share of questions whose first result is the same entry in both runtimes.
 
-Example: `python -m privacy_kb.site_search_eval --site-dir site` prints hit@1 / hit@3 and misses.
+Example: `python -m privacy_kb.site_search_eval --site-dir site` (a site built by
+`privacy-kb build`, whose Whoosh index the command line side uses).
 """
 
 from __future__ import annotations
@@ -16,13 +19,14 @@ import http.server
 import json
 import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from .questions_eval import DEV_QUESTIONS, BenchQuestion, EvalReport, Shown, judge, load_questions
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -33,91 +37,46 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-QUESTIONS = Path(__file__).resolve().parents[2] / "tests" / "questions.yml"
-SEARCH_INPUT = "input.md-search__input"
+SEARCH_INPUT = "[data-kb-search] input.md-search__input"
+SEARCH_BOX = "[data-kb-search]"
 
-# The ranked result links as a reader sees them (collapsed "more" results excluded).
-_READ_RESULTS = """() => {
-  const ranked = [];
-  for (const item of document.querySelectorAll(".md-search-result__list > li")) {
-    const links = [...item.querySelectorAll(":scope > a.md-search-result__link")].map(a => ({
-      href: a.href,
-      score: parseFloat(a.querySelector("article").dataset.mdScore || "0"),
-      teaser: a.querySelector("article > h1") === null
-        || a.querySelector("article").textContent.trim().length >
-           a.querySelector("article > h1").textContent.trim().length,
-    }));
-    links.sort((x, y) => y.score - x.score);
-    for (const link of links) if (link.score > 0 && link.teaser) ranked.push(link.href);
-  }
-  return ranked;
-}"""
-
-# The text of the section an URL points at: its heading and what follows up to the next heading
-# of the same or a higher level (the page's intro when there is no anchor).
-_SECTION_TEXT = """(anchor) => {
-  const article = document.querySelector("article.md-content__inner");
-  let start = anchor ? document.getElementById(anchor) : article.querySelector("h1");
-  if (!start) return "";
-  while (start.parentElement !== article && start.parentElement) start = start.parentElement;
-  const level = /^H[1-6]$/.test(start.tagName) ? +start.tagName[1] : 6;
-  let text = start.textContent;
-  for (let node = start.nextElementSibling; node; node = node.nextElementSibling) {
-    const match = /^H([1-6])$/.exec(node.tagName);
-    if (match && (+match[1] <= level || !anchor)) break;
-    text += " " + node.textContent;
-  }
-  return text;
-}"""
+# The results as shown: entry id, passage, the deployment type names and the score.
+_READ_RESULTS = """() => [...document.querySelectorAll("[data-kb-search] a.kb-result")].map(a => ({
+  id: a.dataset.kbId,
+  url: a.href,
+  passage: a.querySelector(".kb-result__passage").textContent,
+  question: a.querySelector(".kb-result__question").textContent,
+  meta: a.querySelector(".kb-result__meta").textContent,
+  path: a.dataset.kbPath,
+  score: parseFloat(a.dataset.kbScore || "0"),
+  types: (a.dataset.kbTypes || "").split(" ").filter(Boolean),
+}))"""
 
 
 @dataclass(frozen=True)
-class Question:
-    text: str
-    answers: tuple[str, ...]
-    deployment_type: str | None = None
+class SiteOutcome:
+    """The search box's answers to every question, judged, and how often its first result is
+    the command line's first result."""
 
+    report: EvalReport
+    same_first: int  # questions whose first result is the same entry in both runtimes
+    compared: int
+    differences: tuple[tuple[str, str | None, str | None], ...]  # (question, site, cli)
+    median_ms: float  # from the last keystroke to the results shown
 
-@dataclass
-class Outcome:
-    question: Question
-    results: list[str]
-    rank: int | None  # 1-based rank of the first right result
+    @property
+    def agreement(self) -> float:
+        return self.same_first / self.compared if self.compared else 0.0
 
-
-@dataclass
-class Report:
-    outcomes: list[Outcome] = field(default_factory=list)
-
-    def hit_at(self, k: int) -> float:
-        hits = sum(1 for o in self.outcomes if o.rank is not None and o.rank <= k)
-        return hits / len(self.outcomes) if self.outcomes else 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "questions": len(self.outcomes),
-            "hit@1": round(self.hit_at(1), 3),
-            "hit@3": round(self.hit_at(3), 3),
-            "misses": [
-                {"q": o.question.text, "rank": o.rank, "top": o.results[:3]}
-                for o in self.outcomes
-                if o.rank != 1
-            ],
-        }
-
-
-def load_questions(path: Path = QUESTIONS) -> list[Question]:
-    """Items with `q` (or `question`), `answer_contains` (text or list), optional type."""
-    items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    questions = []
-    for item in items:
-        answers = item["answer_contains"]
-        questions.append(Question(
-            text=str(item.get("q", item.get("question", ""))),
-            answers=tuple(answers) if isinstance(answers, list) else (str(answers),),
-            deployment_type=item.get("deployment_type", item.get("type")),
-        ))
-    return questions
+    def summary(self) -> str:
+        lines = [
+            f"site search box: {self.report.summary()}",
+            f"same first result as `privacy-kb search`: {self.same_first}/{self.compared} "
+            f"({self.agreement:.0%}); results shown a median {self.median_ms:.0f} ms after the "
+            "last keystroke",
+        ]
+        lines += [f"  differs: {q!r}: site {site}, cli {cli}" for q, site, cli in self.differences]
+        return "\n".join(lines)
 
 
 @contextmanager
@@ -156,103 +115,80 @@ def chromium_page(permissions: tuple[str, ...] = ()) -> Iterator[Any]:
             browser.close()
 
 
-def search(page: Any, query: str) -> list[str]:
-    """Type `query` into the site's search box; the ranked result URLs."""
+def search(page: Any, query: str) -> list[dict[str, Any]]:
+    """Type `query` into the site's search box (as a reader: one key at a time is too slow for
+    a hundred questions, so the text is filled and the last key typed); the results shown."""
     box = page.locator(SEARCH_INPUT)
-    box.click()
-    box.fill("")
+    if not page.evaluate("(s) => document.querySelector(s) === document.activeElement", SEARCH_INPUT):
+        box.click()
+    box.fill(query[:-1] if len(query) > 1 else "")
     box.press("End")
-    # Interval polling: requestAnimationFrame (the default) stalls in a background tab.
+    box.type(query[-1:])
     page.wait_for_function(
-        "() => !document.querySelector('.md-search-result__list > li')", polling=50
-    )
-    box.fill(query)
-    box.press("End")  # Material reads the query on keyup
-    page.wait_for_function(
-        "() => document.querySelector('.md-search-result__list > li') ||"
-        " /No matching/.test(document.querySelector('.md-search-result__meta').textContent)",
-        polling=50,
+        "([s, q]) => { const b = document.querySelector(s);"
+        " return b.getAttribute('data-kb-query') === q && !b.hasAttribute('aria-busy'); }",
+        arg=[SEARCH_BOX, query], polling=20,
     )
     return page.evaluate(_READ_RESULTS)
 
 
-def evaluate(site_dir: Path, questions: list[Question]) -> Report:
-    report = Report()
-    with serve(site_dir) as base, chromium_page() as page:
-        page.goto(base)
-        sections = _SectionReader(page.context.new_page())
-        for question in questions:
-            results = search(page, question.text)
-            rank = next(
-                (i for i, url in enumerate(results, 1) if _is_right(question, url, sections)),
-                None,
-            )
-            report.outcomes.append(Outcome(question, results, rank))
-    return report
-
-
-def _is_right(question: Question, url: str, sections: _SectionReader) -> bool:
-    """The section at `url` contains the answer, and is about the question's deployment type
-    when it has one (a type page's, or an answer page's `data-kb-types`; general entries pass)."""
-    if (question.deployment_type and "/deployments/" in url
-            and f"/deployments/{question.deployment_type}/" not in url):
-        return False
-    types = sections.types(url)
-    if question.deployment_type and types and question.deployment_type not in types:
-        return False
-    text = " ".join(sections.text(url).split())
-    return any(" ".join(answer.split()) in text for answer in question.answers)
-
-
-class _SectionReader:
-    """Reads the text of the section a result links to (each page loaded once)."""
-
-    def __init__(self, page: Any) -> None:
-        self.page = page
-        self.pages: dict[str, dict[str, str]] = {}
-        self.page_types: dict[str, list[str]] = {}
-
-    def text(self, url: str) -> str:
-        location, anchor = self._load(url)
-        return self.pages[location].get(anchor, "")
-
-    def types(self, url: str) -> list[str]:
-        """The deployment types of an answer's own page (`/questions/<id>/`), else none."""
-        location, anchor = self._load(url)
-        return [] if anchor else self.page_types[location]
-
-    def _load(self, url: str) -> tuple[str, str]:
-        location, _, anchor = url.partition("#")
-        location = location.split("?", 1)[0]
-        if location not in self.pages:
-            self.page.goto(location)
-            anchors = ["", *self.page.evaluate(
-                "() => [...document.querySelectorAll('article.md-content__inner [id]')]"
-                ".map(e => e.id)")]
-            self.pages[location] = {a: self.page.evaluate(_SECTION_TEXT, a) for a in anchors}
-            self.page_types[location] = self.page.evaluate(
-                "() => (document.querySelector('article [data-kb-types]')?.dataset.kbTypes || '')"
-                ".split(' ').filter(Boolean)")
-        return location, anchor
+def evaluate(
+    site_dir: Path,
+    questions: Sequence[BenchQuestion],
+    answers: dict[str, str],
+    cli_first: Sequence[str | None] = (),
+    page: Any = None,
+    base: str | None = None,
+) -> SiteOutcome:
+    """Every question through the search box; `answers` (entry id → answer text) to judge on
+    the whole answer; `cli_first`, the command line's first result per question, to compare.
+    Give an open `page` and the site's `base` URL to reuse a browser (tests)."""
+    if page is None or base is None:
+        with serve(site_dir) as served, chromium_page() as opened:
+            return evaluate(site_dir, questions, answers, cli_first, opened, served)
+    rankings: list[list[Shown]] = []
+    timings: list[float] = []
+    page.goto(base)
+    for question in questions:
+        start = time.perf_counter()
+        shown = search(page, question.q)
+        timings.append((time.perf_counter() - start) * 1000)
+        rankings.append([
+            Shown(r["id"], r["passage"], answers.get(r["id"], ""), tuple(r["types"]),
+                  r["path"], r["score"])
+            for r in shown
+        ])  # fmt: skip
+    report = judge(questions, rankings, timings)
+    site_first = [ranking[0].id if ranking else None for ranking in rankings]
+    compared = list(zip(questions, site_first, cli_first, strict=False))
+    differences = tuple((q.q, site, cli) for q, site, cli in compared if site != cli)
+    return SiteOutcome(
+        report=report,
+        same_first=len(compared) - len(differences),
+        compared=len(compared),
+        differences=differences,
+        median_ms=report.median_ms,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .index import index_dir_for
+    from .questions_eval import evaluate as evaluate_cli
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site-dir", type=Path, default=Path("site"))
-    parser.add_argument("--questions", type=Path, default=QUESTIONS)
-    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--questions", type=Path, default=DEV_QUESTIONS)
     args = parser.parse_args(argv)
-    if not (args.site_dir / "search" / "search_index.json").is_file():
+    entries_json = args.site_dir / "api" / "entries.json"
+    if not (args.site_dir / "search" / "meta.json.gz").is_file() or not entries_json.is_file():
         print(f"{args.site_dir}: no built site (run `privacy-kb build` first)", file=sys.stderr)
         return 2
-    report = evaluate(args.site_dir, load_questions(args.questions))
-    if args.json:
-        print(json.dumps(report.to_dict(), indent=2))
-    else:
-        print(f"site search: {len(report.outcomes)} questions, "
-              f"hit@1 {report.hit_at(1):.2f}, hit@3 {report.hit_at(3):.2f}")
-        for miss in report.to_dict()["misses"]:
-            print(f"  rank {miss['rank']}: {miss['q']}")
+    entries = json.loads(entries_json.read_text(encoding="utf-8"))["entries"]
+    answers = {entry["id"]: entry["answer"]["text"] for entry in entries}
+    questions = load_questions(args.questions)
+    cli = evaluate_cli(index_dir_for(args.site_dir), questions)
+    print(f"privacy-kb search: {cli.summary()}")
+    print(evaluate(args.site_dir, questions, answers, cli.top_ids).summary())
     return 0
 
 
