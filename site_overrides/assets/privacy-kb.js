@@ -56,3 +56,78 @@
     );
   });
 })();
+
+/* privacy-kb: the privacy matrix's chooser. On a wide screen the reader ticks the deployment
+ * types to compare (the first four at first); on a phone (the rows are cards there) one type
+ * is chosen in a select, or all. The other columns are hidden; the choice is remembered in
+ * localStorage. Without this script every column shows and the chooser stays hidden. */
+(function () {
+  "use strict";
+
+  var PHONE = window.matchMedia("(max-width: 44.9375em)");
+  var DEFAULT_COLUMNS = 4;
+
+  function load(key) {
+    try { return JSON.parse(window.localStorage.getItem(key)); } catch (error) { return null; }
+  }
+
+  function save(key, value) {
+    try { window.localStorage.setItem(key, JSON.stringify(value)); } catch (error) { /* private mode */ }
+  }
+
+  function setup() {
+    var form = document.querySelector("form.kb-matrix-chooser");
+    var table = document.querySelector(".kb-matrix-table");
+    if (!form || !table || form.dataset.kbReady) return;
+    form.dataset.kbReady = "1";
+    var boxes = Array.prototype.slice.call(form.querySelectorAll("input[name=kb-type]"));
+    var select = form.querySelector("select");
+    var summary = form.querySelector(".kb-choose-summary");
+    var known = boxes.map(function (box) { return box.value; });
+    var chosen = (load("kb-matrix-types") || []).filter(function (id) { return known.indexOf(id) >= 0; });
+    if (!chosen.length) chosen = known.slice(0, DEFAULT_COLUMNS);
+    boxes.forEach(function (box) { box.checked = chosen.indexOf(box.value) >= 0; });
+    var one = load("kb-matrix-type");
+    select.value = one === "" || known.indexOf(one) >= 0 ? one : known[0];
+
+    function apply() {
+      var shown = PHONE.matches
+        ? (select.value ? [select.value] : known)
+        : boxes.filter(function (box) { return box.checked; }).map(function (box) { return box.value; });
+      table.querySelectorAll("[data-kb-type]").forEach(function (cell) {
+        cell.hidden = shown.indexOf(cell.getAttribute("data-kb-type")) < 0;
+      });
+      var names = boxes.filter(function (box) { return box.checked; })
+        .map(function (box) { return box.parentNode.textContent.trim(); });
+      summary.textContent = names.length === known.length ? "all " + known.length + " deployment types"
+        : names.join(", ") + " (" + names.length + " of " + known.length + ")";
+    }
+
+    form.addEventListener("change", function (event) {
+      if (event.target === select) {
+        save("kb-matrix-type", select.value);
+      } else {
+        save("kb-matrix-types", boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; }));
+      }
+      apply();
+    });
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.querySelector(".kb-choose-all").addEventListener("click", function () {
+      boxes.forEach(function (box) { box.checked = true; });
+      save("kb-matrix-types", known);
+      apply();
+    });
+    if (PHONE.addEventListener) PHONE.addEventListener("change", apply);
+    form.hidden = false;
+    apply();
+  }
+
+  // Material's instant navigation swaps pages without a load event: document$ emits per page.
+  if (window.document$ && window.document$.subscribe) {
+    window.document$.subscribe(setup);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setup);
+  } else {
+    setup();
+  }
+})();
