@@ -415,7 +415,7 @@ def statement_section(site: SiteContent, section: FaqEntry, lines: list[MarkedLi
                 f"{html.escape(site.taxonomy.facet(f.facets[0]).name if f.facets else f.question)}</a>"
                 for f in line.facts
             )
-            tags = f' <span class="kb-answers" {_NO_SEARCH}>Answers: {links}</span>'
+            tags = f' <span class="kb-answers">Answers: {links}</span>'
         body.append(f"{item}{spans}{text}{tags}")
     parts = [f"## {escape(section.question)} {{ #{section.id} {_NO_SEARCH} }}\n",
              "\n".join(body).strip() + "\n"]
