@@ -14,6 +14,7 @@ import yaml
 from mkdocs.utils.yaml import get_yaml_loader
 
 from privacy_kb import docfx
+from privacy_kb.check import check_site, published_path
 from privacy_kb.dates import readable_date
 from privacy_kb.index import entry_url
 from privacy_kb.pages import NOT_STATED, first_sentence, link_preview, preview_text, write_pages
@@ -348,3 +349,9 @@ def test_also_asked_as_lists_other_wordings_only(built_site: BuiltSite) -> None:
             assert items and not any(i.startswith("Applies to:") for i in items), path
             boxes += 1
     assert boxes > 0
+
+
+def test_a_site_published_under_a_path_has_no_broken_link(built_site: BuiltSite) -> None:
+    """Built for SITE_URL (…/kb/): MkDocs' 404 page links root-relative under that path."""
+    assert published_path(built_site.site_dir) == "/kb/"
+    assert check_site(built_site.site_dir) == []
