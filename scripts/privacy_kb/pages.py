@@ -142,8 +142,8 @@ class SiteContent:
 
 
 def home_page(site: SiteContent) -> str:
-    sources = ", ".join(
-        f"[{escape(d.title)}](sources/{d.slug}.md) ({escape(readable_date(d.ms_date))})"
+    sources = "\n".join(
+        f"- [{escape(d.title)}](sources/{d.slug}.md), {escape(readable_date(d.ms_date))}"
         for d in site.collected.documents
     )
     parts = [
@@ -152,10 +152,9 @@ def home_page(site: SiteContent) -> str:
                      "Learn.", search_exclude=True, hide=("navigation", "toc")),
         f"# {SITE_TITLE}\n",
         ("What happens to your data when you use a model in Microsoft Foundry, answered per "
-         "deployment type in Microsoft's own words.\n"),
-        ("Every answer quotes the source's sentences, with the article, section, date and a link "
-         "to the live page on Microsoft Learn. Browse [all questions](questions.md) or use the "
-         f"search box. Sources: {sources}.\n"),
+         "deployment type in Microsoft's own words: every answer quotes the source, with its "
+         "article, section, date and a link to the live page on Microsoft Learn. Browse "
+         "[all questions](questions.md) or use the search box.\n"),
         "## Compare deployment types { #privacy-matrix }\n",
         ("Each cell is the source's sentence that states it for that deployment type (one about "
          "that type in particular before one about every type of its article); follow it for the "
@@ -164,6 +163,8 @@ def home_page(site: SiteContent) -> str:
         privacy_matrix(site),
         "## Deployment types\n",
         type_cards(site.types),
+        "## Sources\n",
+        f"The Microsoft Learn articles the answers quote, with their dates:\n\n{sources}\n",
     ]
     return "\n".join(parts)
 

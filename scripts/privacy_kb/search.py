@@ -32,6 +32,7 @@ from whoosh.qparser import OrGroup, QueryParser, plugins, syntax
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 
+from .dates import readable_date
 from .index import (
     FIELD_BOOSTS,
     INDEX_FORMAT_VERSION,
@@ -378,7 +379,7 @@ def search(
 def format_results(response: SearchResponse, width: int = 88, answer_lines: int = 12) -> str:
     """The results as numbered blocks: the question, then the article it comes from and the
     deployment types it applies to (with several articles, the first thing to check), the
-    answer, then the section, ms.date and links."""
+    answer, then the section, date and links."""
     if not response.results:
         note = f" ({response.message})" if response.message else ""
         return f"No results for {response.query!r}{note}."
@@ -390,7 +391,7 @@ def format_results(response: SearchResponse, width: int = 88, answer_lines: int 
         lines = textwrap.wrap(f"{rank}. {result.question}", width=width, subsequent_indent=indent)
         source = result.source
         names = result.deployment_type_names or result.deployment_types
-        lines += _labelled("Article", f"{source.title} (ms.date {source.ms_date})", width)
+        lines += _labelled("Article", f"{source.title} ({readable_date(source.ms_date)})", width)
         lines += _labelled("Applies to", ", ".join(names) or "all deployment types", width)
         answer = textwrap.wrap(
             result.answer, width=width, initial_indent=indent, subsequent_indent=indent
