@@ -345,8 +345,8 @@ def deployment_page(site: SiteContent, deployment_type: DeploymentType) -> str:
     else:
         parts.append(f'<div class="kb-type-intro" {_NO_SEARCH} markdown>\n\n'
                      + "\n".join(intro) + "\n</div>\n")
-    parts.append(articles_intro(site, deployment_type, page))
     parts.append(facet_index(site, facts))
+    parts.append(articles_intro(site, deployment_type, page))
     marked = marked_sections(sections, facts)
     placed = {f.id for _, lines in marked for line in lines for f in line.anchors}
     for section, lines in marked:
