@@ -97,6 +97,7 @@
       table.querySelectorAll("[data-kb-type]").forEach(function (cell) {
         cell.hidden = shown.indexOf(cell.getAttribute("data-kb-type")) < 0;
       });
+      table.style.setProperty("--kb-columns", String(shown.length));
       var names = boxes.filter(function (box) { return box.checked; })
         .map(function (box) { return box.parentNode.textContent.trim(); });
       summary.textContent = names.length === known.length ? "all " + known.length + " deployment types"
