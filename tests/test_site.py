@@ -355,3 +355,27 @@ def test_a_site_published_under_a_path_has_no_broken_link(built_site: BuiltSite)
     """Built for SITE_URL (…/kb/): MkDocs' 404 page links root-relative under that path."""
     assert published_path(built_site.site_dir) == "/kb/"
     assert check_site(built_site.site_dir) == []
+
+
+def test_site_url_must_be_an_absolute_address(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from privacy_kb.cli import main
+
+    result = CliRunner().invoke(main, ["build", "--site-dir", str(tmp_path / "site"), "--site-url", "example.org/kb"])
+    assert result.exit_code == 2 and "--site-url" in result.output and "absolute" in result.output
+    assert not (tmp_path / "site").exists()
+
+
+def test_screenshots_sample_every_page_type_of_the_site(built_site: BuiltSite, tmp_path: Path) -> None:
+    from privacy_kb.build import write_api
+    from privacy_kb.coverage import coverage_of
+    from privacy_kb.screenshots import sample_pages
+
+    write_api(built_site.collected, coverage_of(built_site.collected), tmp_path / "api")
+    pages = sample_pages(tmp_path)
+    assert sorted(pages) == ["answer", "deployment", "home", "matrix"]
+    for url in pages.values():
+        page, _, fragment = url.partition("#")
+        text = read(built_site, page.rstrip("/"))
+        assert not fragment or f'id="{fragment}"' in text
