@@ -490,7 +490,7 @@ def questions_page(site: SiteContent) -> str:
                      search_exclude=site.options.search_target != "type-page"),
         "# All questions\n",
         ("Every question the sources answer, grouped by topic. Questions about one deployment "
-        "type link to that type's page; the others are answered here.\n"),
+        "type link to their answers; the others are answered here.\n"),
     ]
     groups = grouped_by_facet(site.taxonomy.facets, list(site.entries))
     facetless = [e for e in site.entries if not e.facets]
@@ -512,7 +512,9 @@ def question_links(site: SiteContent, entries: list[FaqEntry], page: str) -> str
         names = ", ".join(
             display_name(site.taxonomy.deployment_type(t)) for t in entry.deployment_types
         )
-        items.append(f"- [{escape(entry.question)}]({markdown_link(entry, page)}) — {escape(names)}")
+        # The answer's own page: the whole answer (a type page spreads a fact over its statements).
+        target = relative(question_page_path(entry), page)
+        items.append(f"- [{escape(entry.question)}]({target}) — {escape(names)}")
     # A plain list: a `markdown` div around thousands of items is quadratic in Python-Markdown.
     return "\n".join(items) + "\n"
 
