@@ -96,26 +96,22 @@ def test_matrix_cells_quote_the_source_or_say_not_stated(built_site: BuiltSite) 
 
 
 def test_matrix_groups_its_columns_by_article(built_site: BuiltSite) -> None:
-    """The chooser groups the types by article (taxonomy order), the columns follow it, and
-    every column, cell and choice names its type."""
+    """Columns follow the articles (taxonomy order); each header names its article, for the
+    chooser privacy-kb.js builds, and every cell names its type (a phone's card label)."""
     index = read(built_site, "")
-    chooser = index[index.index('class="kb-matrix-chooser"'):]
-    chooser = chooser[: chooser.index("</form>")]
-    groups = re.findall(r"<fieldset><legend>(.*?)</legend>(.*?)</fieldset>", chooser, re.DOTALL)
-    assert [html.unescape(title) for title, _ in groups] == [d.title for d in (
+    head = index[index.index('class="kb-matrix-table"'):index.index("</thead>")]
+    columns = re.findall(r'<th scope="col" data-kb-type="([^"]+)" data-kb-group="([^"]+)"', head)
+    groups = list(dict.fromkeys(html.unescape(group) for _, group in columns))
+    assert groups == [d.title for d in (
         next(d for d in built_site.collected.documents if d.path == scope.path)
         for scope in built_site.collected.taxonomy.articles)]
-    chosen = [t for _, boxes in groups for t in re.findall(r'value="([^"]+)"', boxes)]
-    head = index[index.index('class="kb-matrix-table"'):index.index("</thead>")]
-    columns = re.findall(r'<th scope="col" data-kb-type="([^"]+)"', head)
-    assert columns == chosen
-    assert columns[:4] == ["managed-compute", "serverless-api", "fine-tuned-serverless", "downloaded-model"]
-    assert sorted(columns) == sorted(t.id for t in shown_types(built_site))
-    options = re.findall(r'<option value="([^"]*)">', chooser)
-    assert options == ["", *columns]  # a phone: all types, or one
+    ids = [type_id for type_id, _ in columns]
+    assert ids[:4] == ["managed-compute", "serverless-api", "fine-tuned-serverless", "downloaded-model"]
+    assert sorted(ids) == sorted(t.id for t in shown_types(built_site))
     body = index[index.index("<tbody>", index.index('class="kb-matrix-table"')):]
     first_row = body[: body.index("</tr>")]
-    assert re.findall(r'<td data-kb-type="([^"]+)"', first_row) == columns
+    assert re.findall(r'<td data-kb-type="([^"]+)"', first_row) == ids
+    assert first_row.count('<span class="kb-cell-type">') == len(ids)
 
 
 def test_matrix_shows_who_the_processor_is_per_type(built_site: BuiltSite) -> None:
@@ -300,7 +296,8 @@ def test_deployment_pages_say_each_statement_once(built_site: BuiltSite) -> None
     for deployment_type in shown_types(built_site):
         text = read(built_site, f"deployments/{deployment_type.id}")
         body = text[text.index("<article"):text.index("</article>")]
-        index = body[body.index('class="kb-facet-index"'):body.index("</nav>")]
+        index = body[body.index('class="kb-facet-index"'):]
+        index = index[: index.index("</div>")]
         assert body.index('class="kb-facet-index"') < body.index("<h2")
         linked = re.findall(r'<li><a href="#([^"]+)">([^<]+)</a></li>', index)
         assert linked, deployment_type.id
@@ -312,7 +309,7 @@ def test_deployment_pages_say_each_statement_once(built_site: BuiltSite) -> None
             named |= set(html.unescape(missing.group(1)).split(", "))
         assert named == facets, deployment_type.id
         prose = re.sub(r'<span class="kb-answers">.*?</span>(?=\s*</(?:p|li)>)', "", body, flags=re.DOTALL)
-        prose = re.sub(r'<div class="(?:kb-provenance|kb-articles)".*?</div>|<nav.*?</nav>|<h\d.*?</h\d>',
+        prose = re.sub(r'<div class="(?:kb-provenance|kb-articles|kb-facet-index)".*?</div>|<h\d.*?</h\d>',
                        "", prose, flags=re.DOTALL)
         sentences = split_text(" ".join(html.unescape(re.sub(r"<[^>]+>", " ", prose)).split()))
         repeated = sorted({s for s in sentences if sentences.count(s) > 1})

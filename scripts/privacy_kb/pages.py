@@ -187,15 +187,19 @@ def privacy_matrix(site: SiteContent) -> str:
 
     Raw HTML (a Markdown table has no row headers). The table scrolls inside a box of bounded
     height with its header row and question column in view; on a phone each row becomes a card
-    (CSS). The chooser above it, columns grouped by article, is shown by privacy-kb.js, which
-    hides the columns a reader leaves out; without JS every column shows."""
+    (CSS). privacy-kb.js builds the chooser of the columns to compare from the header cells
+    (their type, and the article in `data-kb-group`) and hides the others; without JS every
+    column shows. Only plain table markup and data attributes: it passes the page sanitiser."""
     groups = site.article_groups()
+    header = ['<th scope="col" class="kb-matrix-corner">Question</th>']
+    for document, types in groups:
+        group = html.escape(document.title if document else "Other sources")
+        header += [
+            f'<th scope="col" data-kb-type="{t.id}" data-kb-group="{group}"{_group_class(i == 0)}>'
+            f'<a href="deployments/{t.id}/">{html.escape(display_name(t))}</a></th>'
+            for i, t in enumerate(types)
+        ]
     columns = _with_group_starts(groups)
-    header = ['<th scope="col" class="kb-matrix-corner">Question</th>'] + [
-        f'<th scope="col" data-kb-type="{t.id}"{_group_class(starts)}>'
-        f'<a href="deployments/{t.id}/">{html.escape(display_name(t))}</a></th>'
-        for t, starts in columns
-    ]
     rows = []
     for facet in site.taxonomy.facets:
         cells = [(t, matrix_cell(site, t.id, facet.id), starts) for t, starts in columns]
@@ -211,37 +215,11 @@ def privacy_matrix(site: SiteContent) -> str:
             f'<tr data-kb-facet="{facet.id}"><th scope="row">{html.escape(facet.name)}</th>{tds}</tr>'
         )
     return (
-        matrix_chooser(groups)
-        + f'<div class="kb-matrix" {_NO_SEARCH} tabindex="0" role="region" '
+        f'<div class="kb-matrix" {_NO_SEARCH} tabindex="0" role="region" '
         'aria-label="Privacy matrix: questions by deployment type">\n'
         '<table class="kb-matrix-table">\n'
         f'<thead><tr>{"".join(header)}</tr></thead>\n'
         "<tbody>\n" + "\n".join(rows) + "\n</tbody></table>\n</div>\n"
-    )
-
-
-def matrix_chooser(groups: list[tuple[SourceDocument | None, list[DeploymentType]]]) -> str:
-    """The columns a reader compares: checkboxes grouped by article (wide screens) and one
-    select (a phone: one type, or all). Hidden until privacy-kb.js wires it up."""
-    fieldsets, options = [], ['<option value="">All deployment types</option>']
-    for document, types in groups:
-        legend = html.escape(document.title if document else "Other sources")
-        boxes = "".join(
-            f'<label><input type="checkbox" name="kb-type" value="{t.id}" checked> '
-            f"{html.escape(display_name(t))}</label>"
-            for t in types
-        )
-        fieldsets.append(f"<fieldset><legend>{legend}</legend>{boxes}</fieldset>")
-        options += [f'<option value="{t.id}">{html.escape(display_name(t))}</option>' for t in types]
-    return (
-        f'<form class="kb-matrix-chooser" {_NO_SEARCH} hidden>\n'
-        '<details class="kb-choose-columns"><summary>Columns: <span class="kb-choose-summary">'
-        'all deployment types</span> (change)</summary>\n'
-        + "".join(fieldsets)
-        + '<p><button type="button" class="kb-choose-all">Show all</button></p></details>\n'
-        '<p class="kb-choose-one"><label for="kb-matrix-type">Deployment type</label> '
-        f'<select id="kb-matrix-type">{"".join(options)}</select></p>\n'
-        "</form>\n"
     )
 
 
@@ -434,13 +412,13 @@ def facet_index(site: SiteContent, facts: list[FaqEntry]) -> str:
             missing.append(facet.name)
             continue
         items.append(f'<li><a href="#{fact.id}">{html.escape(facet.name)}</a></li>')
-    text = (f'<nav class="kb-facet-index" aria-label="What this page answers" {_NO_SEARCH}>\n'
-            f'<p class="kb-facet-index-title">Answered on this page</p>\n'
+    text = (f'<div class="kb-facet-index" role="navigation" aria-label="What this page answers" '
+            f'{_NO_SEARCH}>\n<p class="kb-facet-index-title">Answered on this page</p>\n'
             f'<ul>{"".join(items)}</ul>\n')
     if missing:
         text += (f'<p class="kb-facet-missing"><span class="kb-not-stated">{NOT_STATED}</span>: '
                  f"{html.escape(', '.join(missing))}</p>\n")
-    return text + "</nav>\n"
+    return text + "</div>\n"
 
 
 def articles_intro(site: SiteContent, deployment_type: DeploymentType, page: str) -> str:

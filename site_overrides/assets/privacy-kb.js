@@ -57,10 +57,12 @@
   });
 })();
 
-/* privacy-kb: the privacy matrix's chooser. On a wide screen the reader ticks the deployment
- * types to compare (the first four at first); on a phone (the rows are cards there) one type
- * is chosen in a select, or all. The other columns are hidden; the choice is remembered in
- * localStorage. Without this script every column shows and the chooser stays hidden. */
+/* privacy-kb: the privacy matrix's chooser, built here from the table's header cells (their
+ * type and article, `data-kb-group`), so pages carry only plain table markup. On a wide screen
+ * the reader ticks the deployment types to compare (the first four at first), grouped by
+ * article; on a phone (the rows are cards there) one type is chosen in a select, or all. The
+ * other columns are hidden; the choice is remembered in localStorage. Without this script
+ * every column shows. */
 (function () {
   "use strict";
 
@@ -75,15 +77,58 @@
     try { window.localStorage.setItem(key, JSON.stringify(value)); } catch (error) { /* private mode */ }
   }
 
+  function element(tag, attributes, children) {
+    var node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (name) { node.setAttribute(name, attributes[name]); });
+    (children || []).forEach(function (child) {
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  function chooser(columns) {
+    var groups = [];
+    columns.forEach(function (column) {
+      var last = groups[groups.length - 1];
+      if (!last || last.title !== column.group) groups.push(last = { title: column.group, columns: [] });
+      last.columns.push(column);
+    });
+    var fieldsets = groups.map(function (group) {
+      return element("fieldset", {}, [element("legend", {}, [group.title])].concat(
+        group.columns.map(function (column) {
+          return element("label", {}, [
+            element("input", { type: "checkbox", name: "kb-type", value: column.id }), " " + column.name]);
+        })));
+    });
+    var options = [element("option", { value: "" }, ["All deployment types"])].concat(
+      columns.map(function (column) { return element("option", { value: column.id }, [column.name]); }));
+    return element("form", { "class": "kb-matrix-chooser", "aria-label": "Deployment types to compare" }, [
+      element("details", { "class": "kb-choose-columns" }, [
+        element("summary", {}, ["Columns: ", element("span", { "class": "kb-choose-summary" }, []), " (change)"])
+      ].concat(fieldsets, [
+        element("p", {}, [element("button", { type: "button", "class": "kb-choose-all" }, ["Show all"])])
+      ])),
+      element("p", { "class": "kb-choose-one" }, [
+        element("label", { "for": "kb-matrix-type" }, ["Deployment type"]), " ",
+        element("select", { id: "kb-matrix-type" }, options)
+      ])
+    ]);
+  }
+
   function setup() {
-    var form = document.querySelector("form.kb-matrix-chooser");
     var table = document.querySelector(".kb-matrix-table");
-    if (!form || !table || form.dataset.kbReady) return;
-    form.dataset.kbReady = "1";
+    if (!table || table.dataset.kbReady) return;
+    table.dataset.kbReady = "1";
+    var columns = Array.prototype.map.call(table.querySelectorAll("thead th[data-kb-type]"), function (th) {
+      return { id: th.getAttribute("data-kb-type"), name: th.textContent.trim(),
+               group: th.getAttribute("data-kb-group") || "" };
+    });
+    var known = columns.map(function (column) { return column.id; });
+    var form = chooser(columns);
+    table.closest(".kb-matrix").before(form);
     var boxes = Array.prototype.slice.call(form.querySelectorAll("input[name=kb-type]"));
     var select = form.querySelector("select");
     var summary = form.querySelector(".kb-choose-summary");
-    var known = boxes.map(function (box) { return box.value; });
     var chosen = (load("kb-matrix-types") || []).filter(function (id) { return known.indexOf(id) >= 0; });
     if (!chosen.length) chosen = known.slice(0, DEFAULT_COLUMNS);
     boxes.forEach(function (box) { box.checked = chosen.indexOf(box.value) >= 0; });
@@ -119,7 +164,6 @@
       apply();
     });
     if (PHONE.addEventListener) PHONE.addEventListener("change", apply);
-    form.hidden = false;
     apply();
   }
 
