@@ -353,12 +353,16 @@ def marked_sections(
     fact's paragraphs are its sentences, as the extractor joined them, so one of its sentences
     inside a section's paragraph is the same paragraph); a fact's anchor goes to its first."""
     quotes = {fact.id: _quoted_pieces(fact) for fact in facts}
+    by_article: dict[str, list[FaqEntry]] = {}  # a fact quotes its own article only: linear
+    for fact in facts:
+        by_article.setdefault(fact.source.path, []).append(fact)
     anchored: set[str] = set()
     marked = []
     for section in sections:
         lines = []
+        candidates = by_article.get(section.source.path, [])
         for markdown in section.answer_markdown.split("\n"):
-            quoting = [f for f in facts if markdown and any(q in markdown for q in quotes[f.id])]
+            quoting = [f for f in candidates if markdown and any(q in markdown for q in quotes[f.id])]
             anchors = [f for f in quoting if f.id not in anchored]
             anchored.update(f.id for f in anchors)
             lines.append(MarkedLine(markdown, quoting, anchors))
