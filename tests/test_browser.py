@@ -129,8 +129,18 @@ def test_matrix_compares_the_types_a_reader_chooses(
     assert "Anthropic (not Microsoft) is the processor" in processor.inner_text()
     chooser.locator("input[value=managed-compute]").uncheck()
     assert "managed-compute" not in page.evaluate(_VISIBLE_COLUMNS)
+    # The address names the comparison: opened elsewhere, it shows the same columns.
+    shared = page.url
+    assert "compare=" in shared
+    compared = page.evaluate(_VISIBLE_COLUMNS)
     chooser.locator("button.kb-choose-all").click()
     assert len(page.evaluate(_VISIBLE_COLUMNS)) == len(built_site.collected.taxonomy.deployment_types)
+    elsewhere = chromium.new_context(viewport=DESKTOP)  # nothing remembered there
+    other = elsewhere.new_page()
+    other.goto(shared)
+    other.locator("form.kb-matrix-chooser").wait_for(state="visible")
+    assert other.evaluate(_VISIBLE_COLUMNS) == compared
+    elsewhere.close()
 
     # The header row and the question column stay in view inside a box of bounded height.
     matrix = page.locator(".kb-matrix")

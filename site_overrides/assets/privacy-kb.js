@@ -61,8 +61,8 @@
  * type and article, `data-kb-group`), so pages carry only plain table markup. On a wide screen
  * the reader ticks the deployment types to compare (the first four at first), grouped by
  * article; on a phone (the rows are cards there) one type is chosen in a select, or all. The
- * other columns are hidden; the choice is remembered in localStorage. Without this script
- * every column shows. */
+ * other columns are hidden; the choice is remembered in localStorage and put in the address
+ * (?compare=a,b), so a comparison can be shared. Without this script every column shows. */
 (function () {
   "use strict";
 
@@ -129,7 +129,10 @@
     var boxes = Array.prototype.slice.call(form.querySelectorAll("input[name=kb-type]"));
     var select = form.querySelector("select");
     var summary = form.querySelector(".kb-choose-summary");
-    var chosen = (load("kb-matrix-types") || []).filter(function (id) { return known.indexOf(id) >= 0; });
+    // ?compare=a,b in the address (a shared comparison) wins over the remembered choice.
+    var shared = new URLSearchParams(window.location.search).get("compare");
+    var chosen = (shared ? shared.split(",") : load("kb-matrix-types") || [])
+      .filter(function (id) { return known.indexOf(id) >= 0; });
     if (!chosen.length) chosen = known.slice(0, DEFAULT_COLUMNS);
     boxes.forEach(function (box) { box.checked = chosen.indexOf(box.value) >= 0; });
     var one = load("kb-matrix-type");
@@ -153,7 +156,9 @@
       if (event.target === select) {
         save("kb-matrix-type", select.value);
       } else {
-        save("kb-matrix-types", boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; }));
+        var ids = boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
+        save("kb-matrix-types", ids);
+        share(ids);
       }
       apply();
     });
@@ -161,8 +166,15 @@
     form.querySelector(".kb-choose-all").addEventListener("click", function () {
       boxes.forEach(function (box) { box.checked = true; });
       save("kb-matrix-types", known);
+      share(known);
       apply();
     });
+
+    function share(ids) {  // the address names the comparison, ready to be copied
+      var url = new URL(window.location.href);
+      url.searchParams.set("compare", ids.join(","));
+      window.history.replaceState(window.history.state, "", url.toString());
+    }
     if (PHONE.addEventListener) PHONE.addEventListener("change", apply);
     apply();
   }
