@@ -4,8 +4,8 @@ Pages (URL scheme is a contract, PRODUCT.md "Site"):
 
 | file | what |
 |---|---|
-| `index.md` | what this is, deployment-type cards, the privacy matrix (facets × types, grouped by article) |
-| `deployments/<type-id>.md` | a type's entries grouped by facet, each naming its article, then the source sections |
+| `index.md` | what this is, the privacy matrix (facets × types; the reader picks the columns), deployment-type cards, the sources |
+| `deployments/<type-id>.md` | a type's facets, then its source sections once each, every paragraph marked with the facets it answers |
 | `questions.md` | every question grouped by facet; general entries are answered here |
 | `questions/<entry-id>.md` | one answer: its permanent, shareable URL with a link preview (not in the nav) |
 | `sources/<slug>.md` | an article, rendered by privacy_kb.docfx from a one-line include |
