@@ -55,6 +55,7 @@ def take(site_dir: Path, out_dir: Path) -> list[Path]:
                         viewport={"width": width, "height": height}, color_scheme=scheme,
                         is_mobile=size == "phone", has_touch=size == "phone")
                     page = context.new_page()
+                    page.set_default_timeout(120_000)  # a busy machine; nothing here is timed
                     for name, url in pages.items():
                         path = out_dir / f"{name}-{size}-{scheme}.png"
                         _shoot(page, base + url, path, scheme)
