@@ -408,20 +408,21 @@ def statement_section(site: SiteContent, section: FaqEntry, lines: list[MarkedLi
 
 def facet_index(site: SiteContent, facts: list[FaqEntry]) -> str:
     """The page's facets in taxonomy order, each linked to its answer's anchor; then the facets
-    the sources do not state for this type."""
+    the sources do not state for this type. Every facet has its `facet-<id>` anchor here: a
+    withdrawn answer's recorded link lands on its facet (registry.plan_aliases)."""
     items, missing = [], []
     for facet in site.taxonomy.facets:
         fact = next((f for f in facts if f.facets and f.facets[0] == facet.id), None)
         if fact is None:
-            missing.append(facet.name)
+            missing.append(f'<span id="facet-{facet.id}">{html.escape(facet.name)}</span>')
             continue
-        items.append(f'<li><a href="#{fact.id}">{html.escape(facet.name)}</a></li>')
+        items.append(f'<li id="facet-{facet.id}"><a href="#{fact.id}">{html.escape(facet.name)}</a></li>')
     text = (f'<div class="kb-facet-index" role="navigation" aria-label="What this page answers" '
             f'{_NO_SEARCH}>\n<p class="kb-facet-index-title">Answered on this page</p>\n'
             f'<ul>{"".join(items)}</ul>\n')
     if missing:
         text += (f'<p class="kb-facet-missing"><span class="kb-not-stated">{NOT_STATED}</span>: '
-                 f"{html.escape(', '.join(missing))}</p>\n")
+                 f"{', '.join(missing)}</p>\n")
     return text + "</div>\n"
 
 
