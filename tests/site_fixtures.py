@@ -68,9 +68,8 @@ def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> Rebuilt:
     folder = tmp_path_factory.mktemp("rebuilt")
     site, registry = folder / "site", folder / "published-urls.json"
     old = build(REVISIONS, site, registry_path=registry,
-                known_problems_path=ROOT / "tests" / "revisions-known-problems.txt",
-                site_url=SITE_URL)
+                known_problems_path=ROOT / "tests" / "revisions-known-problems.txt")
     before = load_registry(registry)
-    new = build(CONTENT, site, registry_path=registry, site_url=SITE_URL)
+    new = build(CONTENT, site, registry_path=registry)
     return Rebuilt(site, registry, before, load_registry(registry), old.collected, new.collected,
                    new.history)

@@ -165,8 +165,11 @@ def _aliased(rebuilt: Rebuilt, record: PublishedUrl) -> bool:
 def _why_not_same(record: PublishedUrl, landing: dict[str, Any], entries: dict[str, FaqEntry],
                   renamed: dict[str, str], withdrawn: set[str]) -> str | None:
     if record.kind == "entry-page":
-        if not (landing["canonical"] or "").endswith(f"/questions/{record.id}/"):
-            return f"canonical {landing['canonical']}"
+        # The page's own address: its canonical link when built with a site URL, else the path
+        # the reader ended on (a redirect page has no h1, so the h1 check below catches it).
+        address = landing["canonical"] or landing["path"]
+        if not address.endswith(f"/questions/{record.id}/"):
+            return f"at {address}"
         heading = (landing["h1"] or "").removesuffix("¶").strip()
         return None if heading == entries[record.id].question else f"h1 {heading!r}"
     if not record.fragment:

@@ -314,7 +314,8 @@ def test_deployment_pages_say_each_statement_once(built_site: BuiltSite) -> None
         prose = re.sub(r'<div class="(?:kb-provenance|kb-articles|kb-facet-index)".*?</div>|<h\d.*?</h\d>',
                        "", prose, flags=re.DOTALL)
         sentences = split_text(" ".join(html.unescape(re.sub(r"<[^>]+>", " ", prose)).split()))
-        repeated = sorted({s for s in sentences if sentences.count(s) > 1})
+        # ("No." may answer two different questions: a statement is a sentence of some words.)
+        repeated = sorted({s for s in sentences if sentences.count(s) > 1 and len(s.split()) > 3})
         assert len(sentences) > 10 and repeated == [], (deployment_type.id, repeated[:3])
 
 
