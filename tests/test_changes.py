@@ -16,6 +16,7 @@ from conftest import CONTENT
 from privacy_kb.build import build
 from privacy_kb.changes import History, history_path, load_history
 from privacy_kb.changes_pages import word_diff
+from privacy_kb.dates import readable_date
 from site_fixtures import Rebuilt
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -61,7 +62,7 @@ def test_the_changes_page_lists_added_reworded_and_removed_answers(rebuilt: Rebu
         item = re.search(rf'<li id="{change.kind}-{change.id}">(.*?)</li>', page, re.S)
         assert item, change.id
         text = _text(item.group(1))
-        assert change.title in text and f"ms.date {change.ms_date}" in text
+        assert change.title in text and f"({readable_date(change.ms_date)})" in text
         if change.kind == "reworded":  # a word-level diff of the verbatim text
             assert "<del>" in item.group(1) or "<ins>" in item.group(1)
             kept = re.sub(r"<ins>.*?</ins>", "", item.group(1).split('class="kb-diff">')[1])

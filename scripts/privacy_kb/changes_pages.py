@@ -14,6 +14,7 @@ from xml.etree import ElementTree as etree
 
 from .changes import CHANGE_KINDS, FALLBACK_DATE, Build, Change, History
 from .collected import Collected
+from .dates import readable_date
 from .pages import front_matter
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -45,7 +46,7 @@ def build_anchor(build: Build) -> str:
 
 def changes_page(history: History, current_ids: Iterable[str] = ()) -> str:
     """/changes/: per build, newest first, the answers added, reworded (with a word-level diff
-    of the verbatim text) and removed, each with its article and ms.date."""
+    of the verbatim text) and removed, each with its article and its date."""
     live = set(current_ids)
     parts = [
         front_matter("What changed", "The answers added, reworded and removed in each "
@@ -54,7 +55,7 @@ def changes_page(history: History, current_ids: Iterable[str] = ()) -> str:
         "# What changed\n",
         ("Each build of this site compares its answers with the ones it published last. Here "
          "is every build that changed one, newest first: the answers added, reworded (with the "
-         "words removed and added) and removed, with the article and its ms.date. Follow it "
+         "words removed and added) and removed, with the article and its date. Follow it "
          '<a href="feed.xml" type="application/atom+xml">as an Atom feed</a>.\n'),
     ]
     if not history.builds:
@@ -78,7 +79,7 @@ def _change_list(kind: str, changes: list[Change], live: set[str]) -> str:
         title = html.escape(change.title)
         if change.learn_url:  # quoted text names its article and links the live page
             title = f'<a href="{html.escape(change.learn_url)}">{title}</a>'
-        source = f"{title} (ms.date {html.escape(change.ms_date)})"
+        source = f"{title} ({html.escape(readable_date(change.ms_date))})"
         body = ""
         if kind == "reworded":
             body = f'<p class="kb-diff">{word_diff(change.before, change.after)}</p>'
@@ -114,8 +115,8 @@ def withdrawn_page(answer_id: str, history: History, type_names: Mapping[str, st
             "",
             "Its last published text"
             + (f" (applies to: {_markdown_text(types)})" if types else "")
-            + f", quoted from *{_markdown_text(answer.title)}* (ms.date "
-            f"{_markdown_text(answer.ms_date)}"
+            + f", quoted from *{_markdown_text(answer.title)}* ("
+            f"{_markdown_text(readable_date(answer.ms_date))}"
             + (f"; [live on Microsoft Learn]({answer.learn_url})" if answer.learn_url else "")
             + "):",
             "",
