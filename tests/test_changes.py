@@ -91,7 +91,7 @@ def test_the_feed_is_atom_and_says_the_same(rebuilt: Rebuilt) -> None:
             assert len(entry.findall(f"{ATOM}{tag}")) == 1, tag
         assert RFC3339.match(entry.find(f"{ATOM}updated").text)
         assert entry.find(f"{ATOM}content").get("type") == "html"
-    assert newest.find(f"{ATOM}title").text.startswith("Build 2, 2026-01-26: ")
+    assert newest.find(f"{ATOM}title").text.startswith("Build 2, 26 January 2026: ")
     content = newest.find(f"{ATOM}content").text  # escaped HTML, as the page shows it
     build_2 = rebuilt.history.builds[-1]
     assert all(f'id="{c.kind}-{c.id}"' in content for c in build_2.changes)
@@ -117,7 +117,7 @@ def test_answer_pages_say_when_their_text_last_changed(rebuilt: Rebuilt) -> None
         page = _read(rebuilt.site, f"questions/{answer_id}/")
         line = re.search(r'<p class="kb-last-changed"[^>]*>(.*?)</p>', page)
         assert line, answer_id
-        assert re.sub(r"<[^>]+>", "", line.group(1)) == f"Text last changed: {date} (build {number})"
+        assert re.sub(r"<[^>]+>", "", line.group(1)) == f"Text last changed: {readable_date(date)} (build {number})"
         assert f'href="../../changes/#build-{number}"' in line.group(1)
 
 

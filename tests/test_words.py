@@ -18,7 +18,8 @@ def test_learn_dates_read_as_words() -> None:
     assert readable_date("01/26/2026") == "26 January 2026"
     assert readable_date("10/01/2025") == "1 October 2025"
     assert readable_date(" 5/15/2023 ") == "15 May 2023"
-    assert readable_date("2026-01-26") == "2026-01-26"  # not a Learn date: as written
+    assert readable_date("2026-01-26") == "26 January 2026"  # a build's date (ISO)
+    assert readable_date("26.01.2026") == "26.01.2026"  # not a date we know: as written
     assert readable_date("") == ""
 
 

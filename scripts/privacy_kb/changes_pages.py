@@ -61,7 +61,7 @@ def changes_page(history: History, current_ids: Iterable[str] = ()) -> str:
     if not history.builds:
         parts.append("Nothing has been published with a record of its answers yet.\n")
     for build in reversed(history.builds):
-        parts.append(f"## Build {build.number}, {build.date} {{ #{build_anchor(build)} }}\n")
+        parts.append(f"## Build {build.number}, {readable_date(build.date)} {{ #{build_anchor(build)} }}\n")
         parts.append(f"{html.escape(build.summary()).capitalize()}.\n")
         for kind in CHANGE_KINDS:
             changes = build.of_kind(kind)
@@ -110,7 +110,7 @@ def withdrawn_page(answer_id: str, history: History, type_names: Mapping[str, st
         build = history.build(answer.changed)
         types = ", ".join(type_names.get(t, t) for t in answer.deployment_types)
         lines += [
-            f"    Withdrawn in [build {build.number}, {build.date}](../changes/index.md"
+            f"    Withdrawn in [build {build.number}, {readable_date(build.date)}](../changes/index.md"
             f"#{build_anchor(build)}).",
             "",
             "Its last published text"
@@ -178,7 +178,7 @@ def atom_feed(
     for build in reversed(history.builds):
         entry = etree.SubElement(feed, f"{{{ATOM}}}entry")
         _text(entry, "id", f"urn:uuid:{uuid.uuid5(FEED_NAMESPACE, f'build-{build.number}')}")
-        _text(entry, "title", f"Build {build.number}, {build.date}: {build.summary()}")
+        _text(entry, "title", f"Build {build.number}, {readable_date(build.date)}: {build.summary()}")
         _text(entry, "updated", _timestamp(build.date))
         etree.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html",
                                                     "href": f"./#{build_anchor(build)}"})

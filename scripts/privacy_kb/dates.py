@@ -1,4 +1,5 @@
-"""Dates as readers read them: Learn's `ms.date` (MM/DD/YYYY) as "26 January 2026"."""
+"""Dates as readers read them: Learn's `ms.date` (MM/DD/YYYY) and our build dates (ISO,
+YYYY-MM-DD) as "26 January 2026"."""
 
 from __future__ import annotations
 
@@ -10,16 +11,18 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 
 
 def parse_ms_date(value: str) -> datetime | None:
-    """Learn's `ms.date`, or None when it is missing or not MM/DD/YYYY."""
-    try:
-        return datetime.strptime(value.strip(), MS_DATE_FORMAT)
-    except ValueError:
-        return None
+    """Learn's `ms.date` (or an ISO date), or None when it is missing or neither."""
+    for form in (MS_DATE_FORMAT, "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value.strip(), form)
+        except ValueError:
+            continue
+    return None
 
 
 def readable_date(value: str) -> str:
-    """`01/26/2026` → `26 January 2026` (no locale: the site is in English whatever the
-    machine); a value that is not a Learn date is shown as written."""
+    """`01/26/2026` (or `2026-01-26`) → `26 January 2026` (no locale: the site is in English
+    whatever the machine); a value that is not a date is shown as written."""
     date = parse_ms_date(value)
     if date is None:
         return value.strip()

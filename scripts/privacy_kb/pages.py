@@ -555,7 +555,7 @@ def last_changed_line(site: SiteContent, entry: FaqEntry, page: str) -> str:
     date, number = changed
     link = html.escape(relative_url(f"changes/#build-{number}", url_of(page)))
     return (f'<p class="kb-last-changed" {_NO_SEARCH}>Text last changed: '
-            f'<time datetime="{date}">{date}</time> (<a href="{link}">build {number}</a>)</p>\n')
+            f'<time datetime="{date}">{readable_date(date)}</time> (<a href="{link}">build {number}</a>)</p>\n')
 
 
 def search_boost(options: SiteOptions, entry: FaqEntry) -> float | None:
