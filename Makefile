@@ -5,7 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: setup build serve test lint bench browser clean fuzz
+AXE := tests/axe/node_modules/axe-core/axe.min.js
+
+.PHONY: setup build serve test lint bench browser axe screenshots clean fuzz
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -26,13 +28,26 @@ browser:
 	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
 	  || echo "note: $(CHROMIUM) missing; browser tests will be skipped"
 
+# axe-core for the accessibility test, from the npm registry at the version package-lock.json
+# pins (never from a CDN at run time).
+$(AXE): tests/axe/package.json tests/axe/package-lock.json
+	npm ci --prefix tests/axe --no-audit --no-fund --loglevel=error
+	touch $(AXE)
+
+axe: $(AXE)
+
 lint: setup
 	$(BIN)/ruff check scripts tests
 
-test: setup browser lint
+test: setup browser axe lint
 	$(BIN)/python -m pytest
 	$(BIN)/privacy-kb build --strict
 	$(BIN)/privacy-kb check
+
+# PNGs of the home page, a deployment page, an answer page and the matrix, desktop and phone,
+# light and dark, for a person to look at (never compared in tests).
+screenshots: build browser
+	$(BIN)/python -m privacy_kb.screenshots --site-dir site --out build/screenshots
 
 bench: setup
 	$(BIN)/python -m privacy_kb.bench

@@ -103,9 +103,11 @@ def landing(site_dir: Path, url: str) -> dict[str, Any] | None:
         return {**result, "present": False}
     alias = "kb-alias" in element.attrs.get("class", "").split()
     target = element.next_element() if alias else element
+    statement = target.parent if target else None
+    links = [n.attrs["href"] for n in _walk(statement) if n.tag == "a" and "href" in n.attrs] if statement else []
     return {**result, "present": True, "alias": alias, "inView": True,
             "targetId": target.attrs.get("id") if target else None,
-            "targetText": target.text if target else ""}
+            "targetText": target.text if target else "", "statementLinks": links}
 
 
 def _walk(node: Node):

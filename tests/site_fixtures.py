@@ -21,6 +21,9 @@ from privacy_kb.pipeline import problem_key
 from privacy_kb.registry import Registry, load_registry
 from privacy_kb.site import render_site
 
+# The address the shared site is built for (`--site-url`): canonical links and og:url use it.
+SITE_URL = "https://privacy.example.org/kb/"
+
 
 @dataclass(frozen=True)
 class BuiltSite:
@@ -35,9 +38,9 @@ def accepting_known(collected: Collected) -> Collected:
     return dataclasses.replace(collected, known_problems=(*collected.known_problems, *known))
 
 
-def build_into(collected: Collected, folder: Path) -> BuiltSite:
+def build_into(collected: Collected, folder: Path, site_url: str | None = SITE_URL) -> BuiltSite:
     write_pages(collected, folder / "docs")
-    render_site(collected, folder / "docs", folder / "site", strict=True)
+    render_site(collected, folder / "docs", folder / "site", strict=True, site_url=site_url)
     corpus = analyse_entries(collected.entries, collected.taxonomy)
     write_browser_index(corpus, collected.taxonomy, folder / "site")
     return BuiltSite(collected, folder / "docs", folder / "site")

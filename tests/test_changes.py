@@ -16,6 +16,7 @@ from conftest import CONTENT
 from privacy_kb.build import build
 from privacy_kb.changes import History, history_path, load_history
 from privacy_kb.changes_pages import word_diff
+from privacy_kb.dates import readable_date
 from site_fixtures import Rebuilt
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -61,7 +62,7 @@ def test_the_changes_page_lists_added_reworded_and_removed_answers(rebuilt: Rebu
         item = re.search(rf'<li id="{change.kind}-{change.id}">(.*?)</li>', page, re.S)
         assert item, change.id
         text = _text(item.group(1))
-        assert change.title in text and f"ms.date {change.ms_date}" in text
+        assert change.title in text and f"({readable_date(change.ms_date)})" in text
         if change.kind == "reworded":  # a word-level diff of the verbatim text
             assert "<del>" in item.group(1) or "<ins>" in item.group(1)
             kept = re.sub(r"<ins>.*?</ins>", "", item.group(1).split('class="kb-diff">')[1])
@@ -90,7 +91,7 @@ def test_the_feed_is_atom_and_says_the_same(rebuilt: Rebuilt) -> None:
             assert len(entry.findall(f"{ATOM}{tag}")) == 1, tag
         assert RFC3339.match(entry.find(f"{ATOM}updated").text)
         assert entry.find(f"{ATOM}content").get("type") == "html"
-    assert newest.find(f"{ATOM}title").text.startswith("Build 2, 2026-01-26: ")
+    assert newest.find(f"{ATOM}title").text.startswith("Build 2, 26 January 2026: ")
     content = newest.find(f"{ATOM}content").text  # escaped HTML, as the page shows it
     build_2 = rebuilt.history.builds[-1]
     assert all(f'id="{c.kind}-{c.id}"' in content for c in build_2.changes)
@@ -116,7 +117,7 @@ def test_answer_pages_say_when_their_text_last_changed(rebuilt: Rebuilt) -> None
         page = _read(rebuilt.site, f"questions/{answer_id}/")
         line = re.search(r'<p class="kb-last-changed"[^>]*>(.*?)</p>', page)
         assert line, answer_id
-        assert re.sub(r"<[^>]+>", "", line.group(1)) == f"Text last changed: {date} (build {number})"
+        assert re.sub(r"<[^>]+>", "", line.group(1)) == f"Text last changed: {readable_date(date)} (build {number})"
         assert f'href="../../changes/#build-{number}"' in line.group(1)
 
 

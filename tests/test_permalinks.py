@@ -33,8 +33,10 @@ _LANDING = """(fragment) => {
   const target = alias ? element.nextElementSibling : element;
   const box = element.getBoundingClientRect();
   const targetBox = target.getBoundingClientRect();
+  const statement = target.parentElement;
   return {...result, present: true, alias, targetId: target.id,
           targetText: target.textContent.replace(/\\s+/g, ' ').trim(),
+          statementLinks: statement ? [...statement.querySelectorAll('a[href]')].map(a => a.getAttribute('href')) : [],
           inView: box.top >= 0 && box.top < window.innerHeight
                   && targetBox.top >= headerBottom - 1 && targetBox.top < window.innerHeight};
 }"""
@@ -163,8 +165,11 @@ def _aliased(rebuilt: Rebuilt, record: PublishedUrl) -> bool:
 def _why_not_same(record: PublishedUrl, landing: dict[str, Any], entries: dict[str, FaqEntry],
                   renamed: dict[str, str], withdrawn: set[str]) -> str | None:
     if record.kind == "entry-page":
-        if not (landing["canonical"] or "").endswith(f"/questions/{record.id}/"):
-            return f"canonical {landing['canonical']}"
+        # The page's own address: its canonical link when built with a site URL, else the path
+        # the reader ended on (a redirect page has no h1, so the h1 check below catches it).
+        address = landing["canonical"] or landing["path"]
+        if not address.endswith(f"/questions/{record.id}/"):
+            return f"at {address}"
         heading = (landing["h1"] or "").removesuffix("¶").strip()
         return None if heading == entries[record.id].question else f"h1 {heading!r}"
     if not record.fragment:
@@ -179,7 +184,13 @@ def _why_not_same(record: PublishedUrl, landing: dict[str, Any], entries: dict[s
             return f"withdrawn answer landed on {landing['targetId']}"
     elif record.kind == "entry":
         entry = entries[record.id]
-        if landing["targetId"] != record.id or not landing["targetText"].startswith(entry.question):
+        if landing["targetId"] != record.id:
+            return f"landed on {landing['targetId']}"
+        # A fact on a deployment page: its anchor stands on the first statement it quotes,
+        # whose "Answers" mark links to the fact's own page.
+        on_statement = entry.kind == "fact" and any(
+            link.endswith(f"questions/{record.id}/") for link in landing["statementLinks"])
+        if not (on_statement or landing["targetText"].startswith(entry.question)):
             return f"landed on {landing['targetId']} {landing['targetText'][:60]!r}"
     elif record.kind == "title":
         heading = landing["targetText"].removesuffix("¶").strip()

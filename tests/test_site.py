@@ -14,11 +14,14 @@ from mkdocs.utils.yaml import get_yaml_loader
 
 from privacy_kb import docfx
 from privacy_kb.browser_index import read_browser_file
+from privacy_kb.check import check_site, published_path
+from privacy_kb.dates import readable_date
 from privacy_kb.index import entry_url
 from privacy_kb.pages import NOT_STATED, first_sentence, link_preview, preview_text, write_pages
 from privacy_kb.problems import BuildError
+from privacy_kb.sentences import split_text
 from privacy_kb.site import BASE_CONFIG, render_site
-from site_fixtures import BuiltSite, accepting_known, build_into
+from site_fixtures import SITE_URL, BuiltSite, accepting_known, build_into
 
 # Hosts a built page may name other than in a plain link (<a href>): none.
 _URL_IN_ATTRIBUTE = re.compile(r"""<(\w+)[^>]*?\s(?:src|href|srcset|action|data)=["']?(https?:)?//([^/"' >]+)""")
@@ -46,12 +49,19 @@ def test_every_page_of_the_url_scheme_exists(built_site: BuiltSite) -> None:
 
 
 def test_every_entry_has_its_permanent_anchor(built_site: BuiltSite) -> None:
+    """A section is a block with its copy-link control; a fact's anchor stands on the first
+    paragraph it quotes, whose "Answers" mark links to the fact's own page."""
     for entry in built_site.collected.entries:
         page, anchor = entry_url(entry).split("#")
         text = read(built_site, page)
         assert f'id="{anchor}"' in text, entry_url(entry)
         permalink = posixpath.relpath(f"questions/{entry.id}", page.rstrip("/") or ".") + "/"
-        assert f'data-kb-anchor="{anchor}" data-kb-permalink="{permalink}"' in text
+        if entry.kind == "fact" and page.startswith("deployments/"):
+            paragraph = text[text.index(f'<span id="{anchor}" class="kb-anchor">'):]
+            paragraph = paragraph[: min(i for e in ("</p>", "</li>") if (i := paragraph.find(e)) >= 0)]
+            assert f'href="{permalink}"' in paragraph, entry.id
+        else:
+            assert f'data-kb-anchor="{anchor}" data-kb-permalink="{permalink}"' in text
 
 
 def matrix_rows(built_site: BuiltSite) -> dict[str, list[str]]:
@@ -61,6 +71,7 @@ def matrix_rows(built_site: BuiltSite) -> dict[str, list[str]]:
     table = table[: table.index("</table>")]
     rows = {}
     for facet, row in re.findall(r'<tr data-kb-facet="([^"]+)">(.*?)</tr>', table, re.DOTALL):
+        row = re.sub(r'<span class="kb-cell-type">.*?</span>', "", row)  # a phone's label
         cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL)
         rows[facet] = [html.unescape(re.sub(r"<[^>]+>", "", c)) for c in cells]
     return rows
@@ -85,24 +96,29 @@ def test_matrix_cells_quote_the_source_or_say_not_stated(built_site: BuiltSite) 
 
 
 def test_matrix_groups_its_columns_by_article(built_site: BuiltSite) -> None:
+    """Columns follow the articles (taxonomy order); each header names its article, for the
+    chooser privacy-kb.js builds, and every cell names its type (a phone's card label)."""
     index = read(built_site, "")
     head = index[index.index('class="kb-matrix-table"'):index.index("</thead>")]
-    groups = re.findall(r'<th scope="colgroup" colspan="(\d+)"[^>]*>(.*?)</th>', head, re.DOTALL)
-    titles = [html.unescape(re.sub(r"<[^>]+>", "", title)) for _, title in groups]
-    assert titles == [d.title for d in (
+    columns = re.findall(r'<th scope="col" data-kb-type="([^"]+)" data-kb-group="([^"]+)"', head)
+    groups = list(dict.fromkeys(html.unescape(group) for _, group in columns))
+    assert groups == [d.title for d in (
         next(d for d in built_site.collected.documents if d.path == scope.path)
         for scope in built_site.collected.taxonomy.articles)]
-    assert sum(int(span) for span, _ in groups) == len(shown_types(built_site))
-    columns = re.findall(r'<th scope="col"[^>]*><a href="deployments/([^/]+)/">', head)
-    assert columns[:4] == ["managed-compute", "serverless-api", "fine-tuned-serverless", "downloaded-model"]
-    assert sorted(columns) == sorted(t.id for t in shown_types(built_site))
+    ids = [type_id for type_id, _ in columns]
+    assert ids[:4] == ["managed-compute", "serverless-api", "fine-tuned-serverless", "downloaded-model"]
+    assert sorted(ids) == sorted(t.id for t in shown_types(built_site))
+    body = index[index.index("<tbody>", index.index('class="kb-matrix-table"')):]
+    first_row = body[: body.index("</tr>")]
+    assert re.findall(r'<td data-kb-type="([^"]+)"', first_row) == ids
+    assert first_row.count('<span class="kb-cell-type">') == len(ids)
 
 
 def test_matrix_shows_who_the_processor_is_per_type(built_site: BuiltSite) -> None:
     ids = [t.id for t in shown_types(built_site)]
     index = read(built_site, "")
     head = index[index.index('class="kb-matrix-table"'):index.index("</thead>")]
-    columns = re.findall(r'<th scope="col"[^>]*><a href="deployments/([^/]+)/">', head)
+    columns = re.findall(r'<th scope="col" data-kb-type="([^"]+)"', head)
     assert sorted(columns) == sorted(ids)
     processor = dict(zip(columns, matrix_rows(built_site)["processor-role"], strict=True))
     assert "Microsoft acts as the data processor" in processor["serverless-api"]
@@ -141,7 +157,7 @@ def test_answer_pages_have_a_link_preview_and_stay_out_of_the_nav(built_site: Bu
     text = read(built_site, f"questions/{entry.id}")
     meta = {name: html.unescape(value) for name, value in re.findall(
         r'<meta (?:property|name)="((?:og|twitter):[a-z_]+)" content="([^"]*)">', text)}
-    url = f"http://127.0.0.1:8000/questions/{entry.id}/"
+    url = f"{SITE_URL}questions/{entry.id}/"
     assert meta["og:title"] == meta["twitter:title"] == entry.question
     assert meta["og:description"] == meta["twitter:description"] == link_preview(entry)
     assert entry.short_answer.split(" … ")[0] in meta["og:description"]
@@ -149,7 +165,7 @@ def test_answer_pages_have_a_link_preview_and_stay_out_of_the_nav(built_site: Bu
     assert meta["og:url"] == url and f'<link rel="canonical" href="{url}">' in text
     assert meta["og:type"] == "article" and meta["twitter:card"] == "summary"
     assert "Anthropic (not Microsoft) is the processor" in text
-    assert entry.source.learn_url in text and entry.source.ms_date in text
+    assert entry.source.learn_url in text and readable_date(entry.source.ms_date) in text
     others = text[text.index('class="kb-other-types"'):]
     assert "Microsoft acts as the data processor" in others and NOT_STATED in others
     for page in ["", "questions", "deployments/claude", f"questions/{entry.id}"]:
@@ -226,7 +242,8 @@ def test_top_level_config_lists_the_docfx_extensions() -> None:
     assert [e for e in extensions if e not in config["markdown_extensions"]] == []
     assert config["theme"]["font"] is False
     assert "navigation.prune" in config["theme"]["features"]
-    assert config["site_url"].startswith("http") and "/questions/*.md" in config["not_in_nav"]
+    assert config.get("site_url") is None  # set per build (--site-url), never a local default
+    assert "/questions/*.md" in config["not_in_nav"]
 
 
 def test_strict_build_fails_with_one_line_on_a_broken_link(bundled, tmp_path: Path) -> None:
@@ -237,3 +254,129 @@ def test_strict_build_fails_with_one_line_on_a_broken_link(bundled, tmp_path: Pa
     with pytest.raises(BuildError) as error:
         render_site(built, docs, tmp_path / "site", strict=True)
     assert "\n" not in str(error.value) and "nowhere.md" in str(error.value)
+
+
+def preview_tags(text: str) -> dict[str, str]:
+    return {name: html.unescape(value) for name, value in re.findall(
+        r'<meta (?:property|name)="((?:og|twitter):[a-z_]+)" content="([^"]*)">', text)}
+
+
+def sample_pages(built_site: BuiltSite) -> list[str]:
+    """One page of each type people link to: home, questions, a deployment, an answer, a source."""
+    fact = next(e for e in built_site.collected.entries if e.kind == "fact" and e.deployment_types)
+    return ["", "questions", f"deployments/{fact.deployment_types[0]}", f"questions/{fact.id}",
+            f"sources/{built_site.collected.documents[0].slug}"]
+
+
+def test_every_page_type_has_a_link_preview(built_site: BuiltSite) -> None:
+    for page in sample_pages(built_site):
+        text = read(built_site, page)
+        meta = preview_tags(text)
+        title = html.unescape(re.search(r"<title>(.*?)</title>", text).group(1))
+        assert meta["og:title"] and title.startswith(meta["og:title"]), page
+        assert meta["twitter:title"] == meta["og:title"], page
+        assert len(meta["og:description"]) > 20 and meta["twitter:description"] == meta["og:description"]
+        assert meta["og:site_name"] == "Foundry model privacy answers"
+        url = SITE_URL + (f"{page}/" if page else "")
+        assert meta["og:url"] == url and f'<link rel="canonical" href="{url}">' in text, page
+
+
+def test_without_a_site_url_there_is_no_canonical_address(built_site: BuiltSite, tmp_path: Path) -> None:
+    local = build_into(built_site.collected, tmp_path, site_url=None)
+    for page in sample_pages(local):
+        text = read(local, page)
+        assert 'rel="canonical"' not in text and "og:url" not in text, page
+        assert "127.0.0.1" not in text and "localhost" not in text, page
+        assert preview_tags(text)["og:title"], page
+
+
+def test_deployment_pages_say_each_statement_once(built_site: BuiltSite) -> None:
+    """Every sentence once per page; the page opens with its facets, each linked to an anchor
+    on the page; the facets it lacks are named as not stated."""
+    facets = {f.name for f in built_site.collected.taxonomy.facets}
+    for deployment_type in shown_types(built_site):
+        text = read(built_site, f"deployments/{deployment_type.id}")
+        body = text[text.index("<article"):text.index("</article>")]
+        index = body[body.index('class="kb-facet-index"'):]
+        index = index[: index.index("</div>")]
+        assert body.index('class="kb-facet-index"') < body.index("<h2")
+        linked = re.findall(r'<li id="facet-[^"]+"><a href="#([^"]+)">([^<]+)</a></li>', index)
+        assert linked, deployment_type.id
+        for anchor, _ in linked:
+            assert f'id="{anchor}"' in body, (deployment_type.id, anchor)
+        missing = re.search(r'class="kb-facet-missing">.*?</span>: (.*?)</p>', index, re.DOTALL)
+        named = {html.unescape(name) for _, name in linked}
+        if missing:
+            named |= set(html.unescape(re.sub(r"<[^>]+>", "", missing.group(1))).split(", "))
+        for facet in built_site.collected.taxonomy.facets:  # a withdrawn answer lands here
+            assert f'id="facet-{facet.id}"' in index, (deployment_type.id, facet.id)
+        assert named == facets, deployment_type.id
+        prose = re.sub(r'<span class="kb-answers">.*?</span>(?=\s*</(?:p|li)>)', "", body, flags=re.DOTALL)
+        prose = re.sub(r'<div class="(?:kb-provenance|kb-articles|kb-facet-index)".*?</div>|<h\d.*?</h\d>',
+                       "", prose, flags=re.DOTALL)
+        sentences = split_text(" ".join(html.unescape(re.sub(r"<[^>]+>", " ", prose)).split()))
+        # ("No." may answer two different questions: a statement is a sentence of some words.)
+        repeated = sorted({s for s in sentences if sentences.count(s) > 1 and len(s.split()) > 3})
+        assert len(sentences) > 10 and repeated == [], (deployment_type.id, repeated[:3])
+
+
+def test_statements_name_the_facets_they_answer(built_site: BuiltSite) -> None:
+    """A statement quoted for several facets carries all of them, each linked to its answer."""
+    entries = {e.id: e for e in built_site.collected.entries}
+    several = 0
+    for deployment_type in shown_types(built_site):
+        text = read(built_site, f"deployments/{deployment_type.id}")
+        for tags in re.findall(r'<span class="kb-answers">Answers: (.*?)</span>', text, re.DOTALL):
+            ids = re.findall(r'href="\.\./\.\./questions/([^/]+)/"', tags)
+            assert ids and all(entries[i].kind == "fact" for i in ids)
+            several += len(ids) > 1
+    assert several >= 5
+
+
+def test_readers_see_dates_in_words(built_site: BuiltSite) -> None:
+    for page in sample_pages(built_site):
+        visible = re.sub(r"<[^>]+>", " ", read(built_site, page).split("<body", 1)[1])
+        assert "ms.date" not in visible and not re.search(r"\b\d\d/\d\d/20\d\d\b", visible), page
+    document = built_site.collected.documents[0]
+    assert readable_date(document.ms_date) in read(built_site, f"sources/{document.slug}")
+
+
+def test_also_asked_as_lists_other_wordings_only(built_site: BuiltSite) -> None:
+    boxes = 0
+    for path in built_site.site_dir.rglob("index.html"):
+        text = path.read_text(encoding="utf-8")
+        for box in re.findall(r"<summary>Also asked as</summary>(.*?)</details>", text, re.DOTALL):
+            items = [html.unescape(re.sub(r"<[^>]+>", "", i)).strip() for i in re.findall(r"<li>(.*?)</li>", box, re.DOTALL)]
+            assert items and not any(i.startswith("Applies to:") for i in items), path
+            boxes += 1
+    assert boxes > 0
+
+
+def test_a_site_published_under_a_path_has_no_broken_link(built_site: BuiltSite) -> None:
+    """Built for SITE_URL (…/kb/): MkDocs' 404 page links root-relative under that path."""
+    assert published_path(built_site.site_dir) == "/kb/"
+    assert check_site(built_site.site_dir) == []
+
+
+def test_site_url_must_be_an_absolute_address(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from privacy_kb.cli import main
+
+    result = CliRunner().invoke(main, ["build", "--site-dir", str(tmp_path / "site"), "--site-url", "example.org/kb"])
+    assert result.exit_code == 2 and "--site-url" in result.output and "absolute" in result.output
+    assert not (tmp_path / "site").exists()
+
+
+def test_screenshots_sample_every_page_type_of_the_site(built_site: BuiltSite, tmp_path: Path) -> None:
+    from privacy_kb.build import write_api
+    from privacy_kb.coverage import coverage_of
+    from privacy_kb.screenshots import sample_pages
+
+    write_api(built_site.collected, coverage_of(built_site.collected), tmp_path / "api")
+    pages = sample_pages(tmp_path)
+    assert sorted(pages) == ["answer", "deployment", "home", "matrix"]
+    for url in pages.values():
+        page, _, fragment = url.partition("#")
+        text = read(built_site, page.rstrip("/"))
+        assert not fragment or f'id="{fragment}"' in text

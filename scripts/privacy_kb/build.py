@@ -50,7 +50,7 @@ from .registry import (
     stage_registry,
     with_ids,
 )
-from .site import render_site
+from .site import configured_site_url, render_site
 
 ENTRIES_SCHEMA = Path(__file__).resolve().parents[2] / "schemas" / "entries.schema.json"
 
@@ -79,6 +79,7 @@ def build(
     known_problems_path: Path | None = None,
     registry_path: Path | None = None,
     redirect_maps: Iterable[Path] = (),
+    site_url: str | None = None,
 ) -> BuildReport:
     """Build the site of `source_root` into `site_dir`.
 
@@ -86,7 +87,8 @@ def build(
     to (created when missing); None builds without one. Beside it, the answers last published
     (changes.history_path) are compared with this build's for /changes/ and updated likewise.
     `redirect_maps`: Microsoft `.openpublishing.redirection.json` files whose old article URLs
-    get redirect pages.
+    get redirect pages. `site_url`: the published address (canonical links, link previews, the
+    feed), else mkdocs.yml's.
     """
     seconds: dict[str, float] = {}
     with _timed(seconds, "collect"):
@@ -110,7 +112,7 @@ def build(
         recover(site_dir)
         updated, redirects = _write_and_swap(
             collected, coverage, site_dir, strict, seconds, registry, registry_path, renames,
-            redirections, history,
+            redirections, history, site_url,
         )
     return BuildReport(collected, coverage, unexpected, seconds, updated, renames, redirects,
                        history)
@@ -127,6 +129,7 @@ def _write_and_swap(
     renames: dict[str, str],
     redirections: list,
     history: History,
+    site_url: str | None = None,
 ) -> tuple[Registry | None, dict[str, str]]:
     """Every output into a work folder beside the site, then one swap (publish.py); the registry
     and the record of published answers beside it are replaced only after the site is."""
@@ -143,8 +146,9 @@ def _write_and_swap(
             withdrawn -= {e.id for e in collected.entries}
             write_change_pages(history, collected, work / "docs", withdrawn)
         with _timed(seconds, "mkdocs"):
-            render_site(collected, work / "docs", new_site, strict=strict)
-            write_feed(history, collected, new_site, FeedOptions(site_url=published_site_url()))
+            render_site(collected, work / "docs", new_site, strict=strict, site_url=site_url)
+            feed = FeedOptions(site_url=configured_site_url(site_url))
+            write_feed(history, collected, new_site, feed)
         with _timed(seconds, "entries"):
             write_api(collected, coverage, new_site / "api")
         with _timed(seconds, "index"):
@@ -171,12 +175,6 @@ def _write_and_swap(
             if leftover is not None:
                 leftover.unlink(missing_ok=True)
     return updated, redirects
-
-
-def published_site_url() -> str:
-    """Where the site is published, as mkdocs.yml reads it (PRIVACY_KB_SITE_URL); "" when not
-    set: the feed's links then stay relative to the feed."""
-    return os.environ.get("PRIVACY_KB_SITE_URL", "").strip()
 
 
 def entry_document(entry: FaqEntry, last_changed: tuple[str, int] | None = None) -> dict[str, Any]:

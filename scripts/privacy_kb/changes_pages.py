@@ -14,6 +14,7 @@ from xml.etree import ElementTree as etree
 
 from .changes import CHANGE_KINDS, FALLBACK_DATE, Build, Change, History
 from .collected import Collected
+from .dates import readable_date
 from .pages import front_matter
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -45,7 +46,7 @@ def build_anchor(build: Build) -> str:
 
 def changes_page(history: History, current_ids: Iterable[str] = ()) -> str:
     """/changes/: per build, newest first, the answers added, reworded (with a word-level diff
-    of the verbatim text) and removed, each with its article and ms.date."""
+    of the verbatim text) and removed, each with its article and its date."""
     live = set(current_ids)
     parts = [
         front_matter("What changed", "The answers added, reworded and removed in each "
@@ -54,13 +55,13 @@ def changes_page(history: History, current_ids: Iterable[str] = ()) -> str:
         "# What changed\n",
         ("Each build of this site compares its answers with the ones it published last. Here "
          "is every build that changed one, newest first: the answers added, reworded (with the "
-         "words removed and added) and removed, with the article and its ms.date. Follow it "
+         "words removed and added) and removed, with the article and its date. Follow it "
          '<a href="feed.xml" type="application/atom+xml">as an Atom feed</a>.\n'),
     ]
     if not history.builds:
         parts.append("Nothing has been published with a record of its answers yet.\n")
     for build in reversed(history.builds):
-        parts.append(f"## Build {build.number}, {build.date} {{ #{build_anchor(build)} }}\n")
+        parts.append(f"## Build {build.number}, {readable_date(build.date)} {{ #{build_anchor(build)} }}\n")
         parts.append(f"{html.escape(build.summary()).capitalize()}.\n")
         for kind in CHANGE_KINDS:
             changes = build.of_kind(kind)
@@ -78,7 +79,7 @@ def _change_list(kind: str, changes: list[Change], live: set[str]) -> str:
         title = html.escape(change.title)
         if change.learn_url:  # quoted text names its article and links the live page
             title = f'<a href="{html.escape(change.learn_url)}">{title}</a>'
-        source = f"{title} (ms.date {html.escape(change.ms_date)})"
+        source = f"{title} ({html.escape(readable_date(change.ms_date))})"
         body = ""
         if kind == "reworded":
             body = f'<p class="kb-diff">{word_diff(change.before, change.after)}</p>'
@@ -109,13 +110,13 @@ def withdrawn_page(answer_id: str, history: History, type_names: Mapping[str, st
         build = history.build(answer.changed)
         types = ", ".join(type_names.get(t, t) for t in answer.deployment_types)
         lines += [
-            f"    Withdrawn in [build {build.number}, {build.date}](../changes/index.md"
+            f"    Withdrawn in [build {build.number}, {readable_date(build.date)}](../changes/index.md"
             f"#{build_anchor(build)}).",
             "",
             "Its last published text"
             + (f" (applies to: {_markdown_text(types)})" if types else "")
-            + f", quoted from *{_markdown_text(answer.title)}* (ms.date "
-            f"{_markdown_text(answer.ms_date)}"
+            + f", quoted from *{_markdown_text(answer.title)}* ("
+            f"{_markdown_text(readable_date(answer.ms_date))}"
             + (f"; [live on Microsoft Learn]({answer.learn_url})" if answer.learn_url else "")
             + "):",
             "",
@@ -177,7 +178,7 @@ def atom_feed(
     for build in reversed(history.builds):
         entry = etree.SubElement(feed, f"{{{ATOM}}}entry")
         _text(entry, "id", f"urn:uuid:{uuid.uuid5(FEED_NAMESPACE, f'build-{build.number}')}")
-        _text(entry, "title", f"Build {build.number}, {build.date}: {build.summary()}")
+        _text(entry, "title", f"Build {build.number}, {readable_date(build.date)}: {build.summary()}")
         _text(entry, "updated", _timestamp(build.date))
         etree.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html",
                                                     "href": f"./#{build_anchor(build)}"})

@@ -92,13 +92,28 @@ def check_site(site_dir: Path) -> list[BrokenLink]:
             f"{site_dir}: no built site here (no index.html); run `privacy-kb build` first"
         )
     pages = {page: _read(site_dir / page) for page in _html_pages(site_dir)}
+    base = published_path(site_dir)
     broken: set[BrokenLink] = set()
     for page, links in list(pages.items()):  # _has_anchor may add unwalked targets
         for href in links.hrefs:
+            if base != "/" and href.startswith(base):  # root-relative under the published path
+                href = "/" + href[len(base):]
             reason = _why_broken(site_dir, page, href, pages)
             if reason:
                 broken.add(BrokenLink(page, href, reason))
     return sorted(broken)
+
+
+def published_path(site_dir: Path) -> str:
+    """The path the site is published under (`/kb/` for `--site-url https://host/kb/`), read
+    from the sitemap MkDocs writes; "/" when built without a site URL. MkDocs' 404 page links
+    root-relative under it."""
+    sitemap = site_dir / "sitemap.xml"
+    if not sitemap.is_file():
+        return "/"
+    locations = re.findall(r"<loc>\s*([^<\s]+)\s*</loc>", sitemap.read_text(encoding="utf-8", errors="replace"))
+    paths = [urlsplit(location).path or "/" for location in locations if "://" in location]
+    return min(paths, key=len) if paths else "/"
 
 
 def _html_pages(site_dir: Path) -> list[str]:

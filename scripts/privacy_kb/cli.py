@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -108,6 +109,13 @@ def main() -> None:
     help="Microsoft .openpublishing.redirection.json: moved articles keep their old "
     "sources/<old-slug>/ URL as a redirect page (to our page, else to Learn). Repeatable.",
 )
+@click.option(
+    "--site-url",
+    metavar="URL",
+    default=None,
+    help="The absolute address the site is published at (https://…/), for canonical links and "
+    "link previews (og:url). [default: site_url of mkdocs.yml; without one they are left out]",
+)
 @_one_line_errors
 def build(
     source: Path,
@@ -117,6 +125,7 @@ def build(
     registry: Path | None,
     no_registry: bool,
     redirect_maps: tuple[Path, ...],
+    site_url: str | None,
 ) -> None:
     """Parse the articles, extract entries, write the Whoosh index and the site.
 
@@ -126,6 +135,8 @@ def build(
 
     if no_registry and registry is not None:
         raise click.UsageError("--registry and --no-registry exclude each other")
+    if site_url is not None and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", site_url):
+        raise click.BadParameter(f"{site_url!r} is not an absolute http(s) URL", param_hint="--site-url")
     registry_path = None if no_registry else registry or _default_registry(source)
     report = run_build(
         source,
@@ -134,6 +145,7 @@ def build(
         known_problems_path=known_problems,
         registry_path=registry_path,
         redirect_maps=redirect_maps,
+        site_url=site_url,
     )
     collected = report.collected
     click.echo(

@@ -2,7 +2,7 @@
 
 Three kinds of entry (PRODUCT.md, content model):
 - `question-heading`: a section whose heading is a question, answered by the section;
-- `section`: every other section, asked with the taxonomy's `section_question`;
+- `section`: every other section, asked as the taxonomy words it (`section_questions`);
 - `fact`: the sentences that state one privacy facet for one deployment type, asked with the
   facet's wording. A section whose heading names none of the article's deployment types
   (content/taxonomy.yml `articles`) speaks of all of them; an article with no types gets
@@ -413,8 +413,8 @@ def _section_entry(
     classifier: SentenceClassifier,
 ) -> FaqEntry:
     is_question = section.heading.rstrip().endswith("?")
-    question = section.heading.strip() if is_question else taxonomy.section_question.format(
-        heading=section.heading.strip()
+    question = section.heading.strip() if is_question else taxonomy.question_for_section(
+        section.heading
     )
     markdown, text = _answer([(s, block) for block in draft.blocks for s in block.sentences])
     facets = sorted({f for block in draft.blocks for s in block.sentences

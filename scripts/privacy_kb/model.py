@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -49,6 +50,18 @@ class Facet:
     unless: tuple[str, ...] = ()
 
 
+def _lowered(phrase: str, names: set[str]) -> str:
+    """A heading's words inside a sentence: its first word lowercased when the heading is in
+    sentence case ("Data storage for …" → "data storage for …") and the word is no name the
+    taxonomy knows ("Claude models" stays)."""
+    lead = phrase[: len(phrase) - len(phrase.lstrip())]
+    first, space, rest = phrase.lstrip().partition(" ")
+    sentence_case = rest[:1].islower()
+    if sentence_case and first[1:].islower() and first not in names:
+        first = first.lower()
+    return lead + first + space + rest
+
+
 @dataclass(frozen=True)
 class ArticleScope:
     """The deployment types one article distinguishes (an article not listed names none)."""
@@ -65,6 +78,9 @@ class Taxonomy:
     facets: tuple[Facet, ...]
     # Asked of a section whose heading is not a question; "{heading}" is the heading.
     section_question: str = "{heading}"
+    # (pattern, question) pairs tried before `section_question`: the first pattern that matches
+    # the whole heading asks its question, its named groups filled in ("{what}").
+    section_questions: tuple[tuple[str, str], ...] = ()
     # Section headings that are navigation rather than substance ("Related content").
     navigation_headings: tuple[str, ...] = ()
     articles: tuple[ArticleScope, ...] = ()
@@ -76,6 +92,20 @@ class Taxonomy:
     # Patterns (anywhere in a sentence) of words that lean on what came before ("such
     # features", "described above"): such a sentence is quoted with its predecessor too.
     context_patterns: tuple[str, ...] = ()
+
+    def question_for_section(self, heading: str) -> str:
+        """The question a section answers, worded by the taxonomy (content, not code)."""
+        heading = " ".join(heading.split())
+        for pattern, question in self.section_questions:
+            match = re.fullmatch(pattern, heading)
+            if match:
+                names = {term.split()[0] for t in self.deployment_types for term in t.terms
+                         if term[:1].isupper()}
+                asked = question.format(heading=heading, **{
+                    name: _lowered(value or "", names) for name, value in match.groupdict().items()
+                })
+                return re.sub(r"\s+([?.,!])", r"\1", " ".join(asked.split()))
+        return self.section_question.format(heading=heading)
 
     def types_of_article(self, path: str) -> tuple[DeploymentType, ...]:
         for scope in self.articles:

@@ -4,8 +4,8 @@ Pages (URL scheme is a contract, PRODUCT.md "Site"):
 
 | file | what |
 |---|---|
-| `index.md` | what this is, deployment-type cards, the privacy matrix (facets × types, grouped by article) |
-| `deployments/<type-id>.md` | a type's entries grouped by facet, each naming its article, then the source sections |
+| `index.md` | what this is, the privacy matrix (facets × types; the reader picks the columns), deployment-type cards, the sources |
+| `deployments/<type-id>.md` | a type's facets, then its source sections once each, every paragraph marked with the facets it answers |
 | `questions.md` | every question grouped by facet; general entries are answered here |
 | `questions/<entry-id>.md` | one answer: its permanent, shareable URL with a link preview (not in the nav) |
 | `sources/<slug>.md` | an article, rendered by privacy_kb.docfx from a one-line include |
@@ -31,11 +31,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .collected import Collected
+from .dates import readable_date
 from .index import entry_url
 from .media import copy_media
 from .model import DeploymentType, Facet, FaqEntry, SectionRef, SourceDocument, SourceRef
 from .sentences import split_text
 
+SITE_TITLE = "Foundry model privacy answers"
 NOT_STATED = "not stated in the source"
 ALL_TYPES = "(all types)"
 CORPUS_REPOSITORY = "https://github.com/MicrosoftDocs/azure-ai-docs"
@@ -140,30 +142,29 @@ class SiteContent:
 
 
 def home_page(site: SiteContent) -> str:
-    sources = ", ".join(
-        f"[{escape(d.title)}](sources/{d.slug}.md) ({escape(d.ms_date)})"
+    sources = "\n".join(
+        f"- [{escape(d.title)}](sources/{d.slug}.md), {escape(readable_date(d.ms_date))}"
         for d in site.collected.documents
     )
     parts = [
-        front_matter("What happens to your data", "Privacy of models in Microsoft Foundry, "
-                     "per deployment type, quoted from Microsoft Learn.", search_exclude=True,
-                     hide=("navigation", "toc")),
-        "# What happens to your data\n",
-        ("Answers to the privacy questions people ask before deploying a model from the Microsoft "
-        "Foundry model catalog: what data is processed, who hosts it, whether it is used for "
-        "training or shared, where it is processed and stored. Every answer is the source's own "
-        "sentences, with the article, section, date and a link to the live page on Microsoft "
-        f"Learn. Sources: {sources}. Browse [all questions](questions.md) or use the search "
-        "box.\n"),
+        front_matter(SITE_TITLE, "What happens to your data when you use a model in Microsoft "
+                     "Foundry: Microsoft's own answers, per deployment type, quoted from Microsoft "
+                     "Learn.", search_exclude=True, hide=("navigation", "toc")),
+        f"# {SITE_TITLE}\n",
+        ("What happens to your data when you use a model in Microsoft Foundry, answered per "
+         "deployment type in Microsoft's own words: every answer quotes the source, with its "
+         "article, section, date and a link to the live page on Microsoft Learn. Browse "
+         "[all questions](questions.md) or use the search box.\n"),
+        "## Compare deployment types { #privacy-matrix }\n",
+        ("Each cell is the source's sentence that states it for that deployment type (one about "
+         "that type in particular before one about every type of its article); follow it for the "
+         f"full answer. *{ALL_TYPES}* marks a statement its article makes for every deployment "
+         "type it covers.\n"),
+        privacy_matrix(site),
         "## Deployment types\n",
         type_cards(site.types),
-        "## Privacy matrix\n",
-        ("Each cell is the source's sentence that states it for that deployment type (one about "
-        "that type in particular before one about every type of its article), linked to the full "
-        "answer; the columns are grouped by the article that describes them. "
-        f"*{ALL_TYPES}* marks a statement its article makes for every deployment type it "
-        "covers. Scroll sideways to see every column.\n"),
-        privacy_matrix(site),
+        "## Sources\n",
+        f"The Microsoft Learn articles the answers quote, with their dates:\n\n{sources}\n",
     ]
     return "\n".join(parts)
 
@@ -182,43 +183,53 @@ def type_cards(types: Iterable[DeploymentType]) -> str:
 
 
 def privacy_matrix(site: SiteContent) -> str:
-    """Facets that have a statement × the shown deployment types, under one header cell per
-    article; cells quote, never paraphrase. Raw HTML: Markdown tables have no column groups."""
+    """Facets that have a statement × the shown deployment types; cells quote, never paraphrase.
+
+    Raw HTML (a Markdown table has no row headers). The table scrolls inside a box of bounded
+    height with its header row and question column in view; on a phone each row becomes a card
+    (CSS). privacy-kb.js builds the chooser of the columns to compare from the header cells
+    (their type, and the article in `data-kb-group`) and hides the others; without JS every
+    column shows. Only plain table markup and data attributes: it passes the page sanitiser."""
     groups = site.article_groups()
+    header = ['<th scope="col" class="kb-matrix-corner">Question</th>']
+    for document, types in groups:
+        group = html.escape(document.title if document else "Other sources")
+        header += [
+            f'<th scope="col" data-kb-type="{t.id}" data-kb-group="{group}"{_group_class(i == 0)}>'
+            f'<a href="deployments/{t.id}/">{html.escape(display_name(t))}</a></th>'
+            for i, t in enumerate(types)
+        ]
     columns = _with_group_starts(groups)
-    group_row = ['<th scope="col" rowspan="2" class="kb-matrix-corner">Question</th>']
-    for document, group in groups:
-        label = html.escape(document.title if document else "Other sources")
-        if document is not None:
-            label = f'<a href="sources/{document.slug}/">{label}</a>'
-        group_row.append(
-            f'<th scope="colgroup" colspan="{len(group)}" class="kb-group-start">{label}</th>'
-        )
-    type_row = [
-        f'<th scope="col"{_group_class(starts)}><a href="deployments/{t.id}/">'
-        f"{html.escape(display_name(t))}</a></th>"
-        for t, starts in columns
-    ]
     rows = []
     for facet in site.taxonomy.facets:
-        cells = [(matrix_cell(site, t.id, facet.id), starts) for t, starts in columns]
-        if all(cell == NOT_STATED for cell, _ in cells):
+        cells = [(t, matrix_cell(site, t.id, facet.id), starts) for t, starts in columns]
+        if all(cell == NOT_STATED for _, cell, _ in cells):
             continue
-        tds = "".join(f"<td{_group_class(starts)}>{_shown(cell)}</td>" for cell, starts in cells)
+        tds = "".join(
+            f'<td data-kb-type="{t.id}"{_cell_class(cell, starts)}>'
+            f'<span class="kb-cell-type">{html.escape(display_name(t))}</span>'
+            f"{_shown(cell)}</td>"
+            for t, cell, starts in cells
+        )
         rows.append(
             f'<tr data-kb-facet="{facet.id}"><th scope="row">{html.escape(facet.name)}</th>{tds}</tr>'
         )
     return (
         f'<div class="kb-matrix" {_NO_SEARCH} tabindex="0" role="region" '
-        'aria-label="Privacy matrix (scrolls sideways)">\n'
+        'aria-label="Privacy matrix: questions by deployment type">\n'
         '<table class="kb-matrix-table">\n'
-        f'<thead><tr>{"".join(group_row)}</tr>\n<tr>{"".join(type_row)}</tr></thead>\n'
+        f'<thead><tr>{"".join(header)}</tr></thead>\n'
         "<tbody>\n" + "\n".join(rows) + "\n</tbody></table>\n</div>\n"
     )
 
 
 def _group_class(starts: bool) -> str:
     return ' class="kb-group-start"' if starts else ""
+
+
+def _cell_class(cell: str, starts: bool) -> str:
+    classes = (["kb-group-start"] if starts else []) + (["kb-cell-not-stated"] if cell == NOT_STATED else [])
+    return f' class="{" ".join(classes)}"' if classes else ""
 
 
 def _shown(cell: str) -> str:
@@ -232,14 +243,15 @@ def _with_group_starts(
 
 
 def matrix_cell(site: SiteContent, type_id: str, facet_id: str, from_url: str = "") -> str:
-    """One cell as HTML: the first sentence of the type's answer (or of a general statement of
-    an article that covers the type), linked to the full answer; else NOT_STATED."""
+    """One cell as HTML: the short answer of the type's entry (or of a general statement of an
+    article that covers the type), linked to the entry's own page with the full answer; else
+    NOT_STATED."""
     entry, general = answer_for(site, type_id, facet_id)
     if entry is None:
         return NOT_STATED
-    href = html.escape(relative_url(entry_url(entry), from_url))
+    href = html.escape(relative_url(f"questions/{entry.id}/", from_url))
     text = html.escape(entry.short_answer or first_sentence(entry.answer_text))
-    mark = f" <em>{ALL_TYPES}</em>" if general else ""
+    mark = f' <span class="kb-all-types">{ALL_TYPES}</span>' if general else ""
     return f'<a href="{href}">{text}</a>{mark}'
 
 
@@ -288,10 +300,14 @@ def preview_text(text: str, limit: int = PREVIEW_LIMIT) -> str:
 
 
 def deployment_page(site: SiteContent, deployment_type: DeploymentType) -> str:
+    """Everything the sources say about one type, each statement once: the source sections
+    that speak of it, whole and in source order, each paragraph marked with the facets it
+    answers (linked to their answers); a fact's permanent anchor sits on the first paragraph
+    it quotes. The page opens with the list of its facets."""
     page = f"deployments/{deployment_type.id}.md"
     mine = [e for e in site.entries if deployment_type.id in e.deployment_types]
-    answers = [e for e in mine if e.kind != "section"]
-    general = site.general_for(deployment_type.id)
+    facts = [e for e in mine if e.kind == "fact"] + site.general_for(deployment_type.id)
+    sections = source_sections_for(site.collected, mine)
     parts = [
         front_matter(display_name(deployment_type), deployment_type.summary,
                      search_exclude=site.options.search_target != "type-page"),
@@ -307,33 +323,120 @@ def deployment_page(site: SiteContent, deployment_type: DeploymentType) -> str:
     else:
         parts.append(f'<div class="kb-type-intro" {_NO_SEARCH} markdown>\n\n'
                      + "\n".join(intro) + "\n</div>\n")
+    parts.append(facet_index(site, facts))
     parts.append(articles_intro(site, deployment_type, page))
-    for facet, group in grouped_by_facet(site.taxonomy.facets, answers):
-        parts.append(group_heading(facet.name, f"facet-{facet.id}"))
-        parts.extend(entry_block(site, e, page) for e in group)
-    if general:
-        parts.append(group_heading("Applies to all deployment types of its article", "all-types"))
-        parts.append("Statements an article makes without naming one of its deployment types; "
-                     "their permanent links are on the [questions page](../questions.md).\n")
-        parts.extend(entry_block(site, e, page) for e in general)
-    sections = source_sections_for(site.collected, mine)
-    if sections:
-        parts.append(group_heading("Source sections", "source-sections"))
-        parts.append("The full sections of the sources these answers come from.\n")
-        parts.extend(entry_block(site, e, page) for e in sections)
+    marked = marked_sections(sections, facts)
+    placed = {f.id for _, lines in marked for line in lines for f in line.anchors}
+    for section, lines in marked:
+        parts.append(statement_section(site, section, lines, page))
+    unplaced = [f for f in facts if f.id not in placed]
+    if unplaced:  # a statement no shown section holds: shown as its own answer
+        parts.append(group_heading("Other statements", "other-statements"))
+        parts.extend(entry_block(site, e, page) for e in unplaced)
     return "\n".join(parts)
+
+
+@dataclass
+class MarkedLine:
+    """One paragraph (or list item) of a section's answer, with the facts that quote it and
+    the facts whose anchor stands at it."""
+
+    markdown: str
+    facts: list[FaqEntry]
+    anchors: list[FaqEntry]
+
+
+def marked_sections(
+    sections: list[FaqEntry], facts: list[FaqEntry]
+) -> list[tuple[FaqEntry, list[MarkedLine]]]:
+    """Each section's answer cut into its paragraphs, each marked with the facts quoting it (a
+    fact's paragraphs are its sentences, as the extractor joined them, so one of its sentences
+    inside a section's paragraph is the same paragraph); a fact's anchor goes to its first."""
+    quotes = {fact.id: _quoted_pieces(fact) for fact in facts}
+    by_article: dict[str, list[FaqEntry]] = {}  # a fact quotes its own article only: linear
+    for fact in facts:
+        by_article.setdefault(fact.source.path, []).append(fact)
+    anchored: set[str] = set()
+    marked = []
+    for section in sections:
+        lines = []
+        candidates = by_article.get(section.source.path, [])
+        for markdown in section.answer_markdown.split("\n"):
+            quoting = [f for f in candidates if markdown and any(q in markdown for q in quotes[f.id])]
+            anchors = [f for f in quoting if f.id not in anchored]
+            anchored.update(f.id for f in anchors)
+            lines.append(MarkedLine(markdown, quoting, anchors))
+        marked.append((section, lines))
+    return marked
+
+
+def _quoted_pieces(fact: FaqEntry) -> list[str]:
+    pieces = []
+    for line in fact.answer_markdown.split("\n"):
+        line = line.removeprefix("- ").strip()
+        pieces += [p.strip() for p in split_text(line) if len(p.strip()) >= 12]
+    return pieces
+
+
+def statement_section(site: SiteContent, section: FaqEntry, lines: list[MarkedLine], page: str) -> str:
+    """A whole source section, once: its question as heading (the section entry's permanent
+    anchor), its paragraphs with the facets each answers, its provenance."""
+    from_url = url_of(page)
+    body = []
+    for line in lines:
+        text = line.markdown
+        if not text.strip():
+            body.append(text)
+            continue
+        item = "- " if text.startswith("- ") else ""
+        text = text.removeprefix(item)
+        spans = "".join(f'<span id="{f.id}" class="kb-anchor"></span>' for f in line.anchors)
+        tags = ""
+        if line.facts:
+            links = ", ".join(
+                f'<a href="{html.escape(relative_url(f"questions/{f.id}/", from_url))}">'
+                f"{html.escape(site.taxonomy.facet(f.facets[0]).name if f.facets else f.question)}</a>"
+                for f in line.facts
+            )
+            tags = f' <span class="kb-answers">Answers: {links}</span>'
+        body.append(f"{item}{spans}{text}{tags}")
+    parts = [f"## {escape(section.question)} {{ #{section.id} {_NO_SEARCH} }}\n",
+             "\n".join(body).strip() + "\n"]
+    parts.append(provenance(site, section, page))
+    return "\n".join(parts)
+
+
+def facet_index(site: SiteContent, facts: list[FaqEntry]) -> str:
+    """The page's facets in taxonomy order, each linked to its answer's anchor; then the facets
+    the sources do not state for this type. Every facet has its `facet-<id>` anchor here: a
+    withdrawn answer's recorded link lands on its facet (registry.plan_aliases)."""
+    items, missing = [], []
+    for facet in site.taxonomy.facets:
+        fact = next((f for f in facts if f.facets and f.facets[0] == facet.id), None)
+        if fact is None:
+            missing.append(f'<span id="facet-{facet.id}">{html.escape(facet.name)}</span>')
+            continue
+        items.append(f'<li id="facet-{facet.id}"><a href="#{fact.id}">{html.escape(facet.name)}</a></li>')
+    text = (f'<div class="kb-facet-index" role="navigation" aria-label="What this page answers" '
+            f'{_NO_SEARCH}>\n<p class="kb-facet-index-title">Answered on this page</p>\n'
+            f'<ul>{"".join(items)}</ul>\n')
+    if missing:
+        text += (f'<p class="kb-facet-missing"><span class="kb-not-stated">{NOT_STATED}</span>: '
+                 f"{', '.join(missing)}</p>\n")
+    return text + "</div>\n"
 
 
 def articles_intro(site: SiteContent, deployment_type: DeploymentType, page: str) -> str:
     documents = site.articles_for(deployment_type.id)
     items = "\n".join(
-        f"- [{escape(d.title)}]({relative(f'sources/{d.slug}.md', page)}), ms.date "
-        f"{escape(d.ms_date)}" + (f" — [live on Microsoft Learn]({d.learn_url})" if d.learn_url else "")
+        f"- [{escape(d.title)}]({relative(f'sources/{d.slug}.md', page)}), "
+        f"{escape(readable_date(d.ms_date))}"
+        + (f" — [live on Microsoft Learn]({d.learn_url})" if d.learn_url else "")
         for d in documents
     )
     noun = "this article" if len(documents) == 1 else f"these {len(documents)} articles"
     return (f'<div class="kb-articles" {_NO_SEARCH} markdown>\n\n'
-            f"The answers on this page are quoted from {noun}; each answer names its own:\n\n"
+            f"The answers on this page are quoted from {noun}:\n\n"
             f"{items}\n\n</div>\n")
 
 
@@ -370,7 +473,7 @@ def questions_page(site: SiteContent) -> str:
                      search_exclude=site.options.search_target != "type-page"),
         "# All questions\n",
         ("Every question the sources answer, grouped by topic. Questions about one deployment "
-        "type link to that type's page; the others are answered here.\n"),
+        "type link to their answers; the others are answered here.\n"),
     ]
     groups = grouped_by_facet(site.taxonomy.facets, list(site.entries))
     facetless = [e for e in site.entries if not e.facets]
@@ -392,7 +495,9 @@ def question_links(site: SiteContent, entries: list[FaqEntry], page: str) -> str
         names = ", ".join(
             display_name(site.taxonomy.deployment_type(t)) for t in entry.deployment_types
         )
-        items.append(f"- [{escape(entry.question)}]({markdown_link(entry, page)}) — {escape(names)}")
+        # The answer's own page: the whole answer (a type page spreads a fact over its statements).
+        target = relative(question_page_path(entry), page)
+        items.append(f"- [{escape(entry.question)}]({target}) — {escape(names)}")
     # A plain list: a `markdown` div around thousands of items is quadratic in Python-Markdown.
     return "\n".join(items) + "\n"
 
@@ -450,7 +555,7 @@ def last_changed_line(site: SiteContent, entry: FaqEntry, page: str) -> str:
     date, number = changed
     link = html.escape(relative_url(f"changes/#build-{number}", url_of(page)))
     return (f'<p class="kb-last-changed" {_NO_SEARCH}>Text last changed: '
-            f'<time datetime="{date}">{date}</time> (<a href="{link}">build {number}</a>)</p>\n')
+            f'<time datetime="{date}">{readable_date(date)}</time> (<a href="{link}">build {number}</a>)</p>\n')
 
 
 def search_boost(options: SiteOptions, entry: FaqEntry) -> float | None:
@@ -498,7 +603,7 @@ def attribution_box(document: SourceDocument) -> str:
         f'<div class="admonition info kb-attribution" {_NO_SEARCH} markdown>\n'
         '<p class="admonition-title">Source and licence</p>\n\n'
         f"Microsoft Learn article [`{escape(document.path)}`]({repo_file}) from "
-        f"[MicrosoftDocs/azure-ai-docs]({CORPUS_REPOSITORY}), ms.date {escape(document.ms_date)}"
+        f"[MicrosoftDocs/azure-ai-docs]({CORPUS_REPOSITORY}), dated {escape(readable_date(document.ms_date))}"
         f"{'; see ' + live if live else ''}. © Microsoft Corporation and contributors, licensed "
         f"under [CC BY 4.0]({LICENSE_URL}). Reproduced unchanged apart from rendering.\n\n"
         "</div>\n"
@@ -524,16 +629,11 @@ def entry_block(site: SiteContent, entry: FaqEntry, page: str) -> str:
 
 
 def other_wordings(site: SiteContent, entry: FaqEntry) -> list[str]:
-    """The words readers search by, as SiteOptions chooses: the entry's aliases and the names of
-    its deployment types."""
-    wordings = []
-    if site.options.aliases_in_search:
-        wordings += [a for a in entry.aliases if a != entry.question]
-    if site.options.type_names_in_search:
-        for type_id in entry.deployment_types:
-            names = site.taxonomy.deployment_type(type_id).terms
-            wordings.append("Applies to: " + ", ".join(names))
-    return wordings
+    """The entry's other wordings ("Also asked as"), when SiteOptions indexes them; the names of
+    its deployment types are on the page already ("Applies to", the page's own type)."""
+    if not site.options.aliases_in_search:
+        return []
+    return [a for a in entry.aliases if a != entry.question]
 
 
 def provenance(site: SiteContent, entry: FaqEntry, page: str, *,
@@ -550,7 +650,7 @@ def provenance(site: SiteContent, entry: FaqEntry, page: str, *,
     else:
         parts.append(f"**{escape(source.title or source.path)}**")
     if source.ms_date:
-        parts.append(f"ms.date {escape(source.ms_date)}")
+        parts.append(f"dated {escape(readable_date(source.ms_date))}")
     if source.learn_url:
         parts.append(f"[View on Microsoft Learn]({source.learn_url})")
     if permalink_to_type_page:

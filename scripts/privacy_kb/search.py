@@ -27,6 +27,7 @@ from typing import Any, Self
 
 from whoosh import index as whoosh_index
 
+from .dates import readable_date
 from .index import INDEX_FORMAT_VERSION, INDEX_META_FILE
 from .search_analysis import (
     FUZZY_MIN_LENGTH,
@@ -410,7 +411,7 @@ def search(
 def format_results(response: SearchResponse, width: int = 88) -> str:
     """The results as numbered blocks: the question, then the passage that answers it (the
     source's own sentence), the deployment types it applies to and the article it comes from
-    (with several articles, the first thing to check), then the section, ms.date and links."""
+    (with several articles, the first thing to check), then the section, date and links."""
     if not response.results:
         note = f" ({response.message})" if response.message else ""
         return f"No results for {response.query!r}{note}."
@@ -428,7 +429,7 @@ def format_results(response: SearchResponse, width: int = 88) -> str:
         source = result.source
         names = result.deployment_type_names or result.deployment_types
         lines += _labelled("Applies to", "; ".join(names) or "all deployment types", width)
-        lines += _labelled("Article", f"{source.title} (ms.date {source.ms_date})", width)
+        lines += _labelled("Article", f"{source.title} ({readable_date(source.ms_date)})", width)
         if source.heading:
             lines += _labelled("Section", source.heading, width)
         lines.append(f"{indent}Learn: {source.learn_url}")

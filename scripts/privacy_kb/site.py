@@ -19,6 +19,7 @@ import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
+from mkdocs.utils.yaml import get_yaml_loader
 
 from .collected import Collected
 from .problems import BuildError
@@ -29,12 +30,16 @@ THEME_OVERRIDES = PROJECT_ROOT / "site_overrides"
 GENERATED_CONFIG = "mkdocs.yml"
 
 
-def render_site(collected: Collected, docs_dir: Path, site_dir: Path, *, strict: bool) -> None:
+def render_site(
+    collected: Collected, docs_dir: Path, site_dir: Path, *, strict: bool, site_url: str | None = None
+) -> None:
     """Build the pages already in `docs_dir` (see `pages.write_pages`) into `site_dir`.
 
-    Raises BuildError (one line) when MkDocs fails or, with `strict`, warns.
+    `site_url`: the address the site is published at (canonical links, og:url, sitemap); None
+    keeps mkdocs.yml's `site_url`, if any. Raises BuildError (one line) when MkDocs fails or,
+    with `strict`, warns.
     """
-    config_file = write_config(collected, docs_dir, site_dir)
+    config_file = write_config(collected, docs_dir, site_dir, site_url=site_url)
     with _source_date_epoch(newest_ms_date(collected)), _warnings_of("mkdocs") as warnings:
         try:
             config = load_config(str(config_file), strict=strict)
@@ -45,9 +50,20 @@ def render_site(collected: Collected, docs_dir: Path, site_dir: Path, *, strict:
             raise BuildError(f"site build failed: {first}{more}") from None
 
 
-def write_config(collected: Collected, docs_dir: Path, site_dir: Path) -> Path:
+def configured_site_url(site_url: str | None = None) -> str:
+    """The address the site is published at: `site_url` (--site-url), else mkdocs.yml's
+    `site_url`; "" when neither says (links then stay relative)."""
+    if site_url:
+        return site_url
+    config = yaml.load(BASE_CONFIG.read_text(encoding="utf-8"), Loader=get_yaml_loader())
+    return str((config or {}).get("site_url") or "")
+
+
+def write_config(
+    collected: Collected, docs_dir: Path, site_dir: Path, *, site_url: str | None = None
+) -> Path:
     """The generated config, beside `docs_dir`; returns its path."""
-    config = {
+    config: dict[str, object] = {
         "INHERIT": str(BASE_CONFIG),
         "docs_dir": str(docs_dir.resolve()),
         "site_dir": str(site_dir.resolve()),
@@ -60,6 +76,8 @@ def write_config(collected: Collected, docs_dir: Path, site_dir: Path) -> Path:
             }
         },
     }
+    if site_url:
+        config["site_url"] = site_url if site_url.endswith("/") else site_url + "/"
     path = docs_dir.resolve().parent / GENERATED_CONFIG
     path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path

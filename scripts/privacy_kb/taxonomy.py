@@ -82,6 +82,7 @@ def _taxonomy_from(data: Any) -> Taxonomy:
         deployment_types=types,
         facets=facets,
         section_question=_template(data.get("section_question", "{heading}"), "{heading}"),
+        section_questions=_section_questions(data.get("section_questions", ())),
         navigation_headings=tuple(str(h) for h in data.get("navigation_headings", ())),
         articles=articles,
         meta_sentences=meta_sentences,
@@ -110,6 +111,23 @@ def _patterns(data: dict[str, Any], key: str) -> tuple[str, ...]:
         except re.error as error:
             raise ValueError(f"{key} pattern {pattern!r}: {error}") from None
     return patterns
+
+
+def _section_questions(items: Any) -> tuple[tuple[str, str], ...]:
+    """`section_questions`: [{match: regex on the whole heading, question: "… {group} …"}]."""
+    pairs = []
+    for item in items:
+        pattern, question = str(item["match"]), str(item["question"])
+        try:
+            groups = set(re.compile(pattern).groupindex)
+        except re.error as error:
+            raise ValueError(f"section_questions pattern {pattern!r}: {error}") from None
+        named = set(re.findall(r"\{(\w+)\}", question)) - {"heading"}
+        if named - groups:
+            raise ValueError(f"section_questions question {question!r} names "
+                             f"{sorted(named - groups)[0]!r}, which {pattern!r} does not capture")
+        pairs.append((pattern, question))
+    return tuple(pairs)
 
 
 def _slug(value: Any) -> str:

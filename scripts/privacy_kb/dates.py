@@ -1,0 +1,29 @@
+"""Dates as readers read them: Learn's `ms.date` (MM/DD/YYYY) and our build dates (ISO,
+YYYY-MM-DD) as "26 January 2026"."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+MS_DATE_FORMAT = "%m/%d/%Y"
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def parse_ms_date(value: str) -> datetime | None:
+    """Learn's `ms.date` (or an ISO date), or None when it is missing or neither."""
+    for form in (MS_DATE_FORMAT, "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value.strip(), form)
+        except ValueError:
+            continue
+    return None
+
+
+def readable_date(value: str) -> str:
+    """`01/26/2026` (or `2026-01-26`) → `26 January 2026` (no locale: the site is in English
+    whatever the machine); a value that is not a date is shown as written."""
+    date = parse_ms_date(value)
+    if date is None:
+        return value.strip()
+    return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
