@@ -26,8 +26,11 @@ from .problems import BuildError
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 # Images are copied into the site; a file this big is a mistake (or an attack on the disk).
 MAX_MEDIA_BYTES = 20 * 1024 * 1024
-MAX_ID_LENGTH = 100  # an id or file name made from source text, once it has to be cut
-KEEP_ID_BYTES = 200  # ... which it has not below this (file systems allow 255 bytes a name)
+# An id or file name made from source text: at most this long, else cut to a prefix and a hash.
+# Ids published before the cap (the registry holds some of up to 163 characters) are kept by the
+# registry, which matches each entry to its recorded id: a published URL keeps working.
+MAX_ID_LENGTH = 100
+KEEP_ID_BYTES = MAX_ID_LENGTH
 MAX_MESSAGE = 300  # an error message, whole
 _SHOWN = 80  # characters of a path or target quoted in a message
 
@@ -59,9 +62,8 @@ def capped(text: str, limit: int = MAX_ID_LENGTH) -> str:
     """`text` when it fits in KEEP_ID_BYTES of UTF-8, else a readable prefix, '-' and 10 hex
     digits of its SHA-256: at most `limit` characters and bytes.
 
-    Deterministic, so a long heading keeps its id from build to build. Ids that fit are never
-    changed: the published registry already holds ids of up to 163 characters (a question
-    heading makes a long id), and a published URL must keep working.
+    Deterministic, so a long heading keeps its id from build to build. Longer ids published
+    earlier stay: the registry gives each entry its recorded id.
     """
     data = text.encode("utf-8", "surrogatepass")
     if len(data) <= KEEP_ID_BYTES:
