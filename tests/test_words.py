@@ -64,3 +64,14 @@ def test_a_section_question_naming_an_uncaptured_group_is_refused(tmp_path: Path
     path.write_text(text, encoding="utf-8")
     with pytest.raises(BuildError, match=r"taxonomy.yml:\d+: .*'who'"):
         load_taxonomy(path)
+
+
+
+def test_navigation_sections_stay_on_the_source_page(bundled) -> None:
+    """Sections that only point or prepare are rendered on the source page but asked as no
+    question (issue 9: the bundled Azure Direct article's "Prerequisites" was one)."""
+    preparing = {"prerequisites", "next steps", "related content", "see also"}
+    headings = {s.heading.casefold() for d in bundled.documents for s in d.sections}
+    assert {"prerequisites", "related content"} <= headings
+    asked = {e.source.heading.casefold() for e in bundled.entries}
+    assert not preparing & asked
