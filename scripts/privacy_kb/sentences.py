@@ -103,8 +103,10 @@ def inline_markdown(element: etree.Element, text: str) -> str:
     if element.tag in ("em", "i"):
         return f"*{inner}*"
     if element.tag == "code":
-        fence = "``" if "`" in text else "`"
-        return f"{fence}{text}{fence}"
+        # A fence longer than any run of backticks inside, so the span cannot close early.
+        fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+        padding = " " if text.startswith("`") or text.endswith("`") else ""
+        return f"{fence}{padding}{text}{padding}{fence}"
     return inner
 
 
