@@ -55,7 +55,7 @@ bench: setup
 
 # The property-based test of hostile sources, long (make test runs a short, derandomized one).
 fuzz: setup
-	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest tests/test_fuzz.py -q -p no:logging --hypothesis-show-statistics
+	HYPOTHESIS_PROFILE=long PRIVACY_KB_FUZZ_ALL=1 $(BIN)/python -m pytest tests/test_fuzz.py -q -p no:logging --hypothesis-show-statistics
 
 clean:
 	rm -rf site build .pytest_cache .hypothesis
