@@ -300,6 +300,19 @@ def test_huge_file_is_refused_quickly(tmp_path: Path) -> None:
     assert len(message) < 300
 
 
+
+def test_huge_include_is_named_where_it_is_included(tmp_path: Path) -> None:
+    source = tmp_path / "source" / "articles" / "docs"
+    (source / "includes").mkdir(parents=True)
+    (source / "a.md").write_text(_article("Text.\n\n[!INCLUDE [x](includes/big.md)]"), encoding="utf-8")
+    with (source / "includes" / "big.md").open("wb") as file:
+        file.truncate(50 * 1024 * 1024)
+    result, message = _cli_build(tmp_path / "source", tmp_path / "site")
+    assert result.exit_code == 1, result.output
+    assert re.search(r"articles/docs/a\.md:\d+: included file `articles/docs/includes/big\.md`: "
+                     r"52,428,800 bytes", message), message
+    assert len(message) < 300
+
 # --- the same file name in two folders; images ---------------------------------------------
 
 

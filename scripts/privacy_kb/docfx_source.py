@@ -270,7 +270,11 @@ class DocfxSourcePreprocessor(Preprocessor):
         try:
             text = read_source_text(file, resolved)
         except SourceError as error:  # not UTF-8, binary, too big: stop the build
-            report(error.path, error.line, error.what, "not included", fatal=True)
+            if error.line:  # a line of the included file (bad bytes)
+                report(error.path, error.line, error.what, "not included", fatal=True)
+            else:  # the whole file: named where it is included
+                report(path, line, f"included file `{error.path}`: {error.what}", "not included",
+                       fatal=True)
             return "not readable"
         lines = normalize_source_text(text, self.md.tab_length)
         start, raw_yaml = split_front_matter(lines)
