@@ -14,7 +14,6 @@ the articles whose answers it changed (never earlier than the build before it).
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,7 +22,7 @@ from typing import Any
 
 from .collected import Collected
 from .model import FaqEntry
-from .problems import BuildError
+from .records import load_records, records_text
 
 HISTORY_FORMAT_VERSION = 1
 FALLBACK_DATE = "1970-01-01"
@@ -155,16 +154,9 @@ class History:
 
 def load_history(path: Path | None) -> History:
     """The history at `path`; an empty one when there is no file (nothing published yet)."""
-    if path is None or not path.is_file():
-        return History()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("version") != HISTORY_FORMAT_VERSION:
-            raise BuildError(f"{path}: published entries version {data.get('version')!r}, "
-                             f"expected {HISTORY_FORMAT_VERSION}")
-        return History.from_dict(data)
-    except (ValueError, KeyError, TypeError) as error:
-        raise BuildError(f"{path}: not a record of published entries ({error})") from None
+    history = load_records(path, HISTORY_FORMAT_VERSION, "published entries",
+                           "a record of published entries", History.from_dict)
+    return History() if history is None else history
 
 
 def next_history(history: History, collected: Collected) -> History:
@@ -225,15 +217,7 @@ def _iso(ms_date: str) -> str:
 
 def history_text(history: History) -> str:
     """Deterministic JSON, one answer a line, so a build's changes diff as changed lines."""
-    data = history.to_dict()
-    lines = ["{", f'  "version": {data["version"]},']
-    keys = ("answers", "withdrawn", "builds")
-    for key in keys:
-        records = [json.dumps(r, ensure_ascii=False, separators=(", ", ": ")) for r in data[key]]
-        body = ",\n".join(f"    {r}" for r in records)
-        lines.append(f'  "{key}": [\n{body}\n  ]' if records else f'  "{key}": []')
-        lines[-1] += "" if key == keys[-1] else ","
-    return "\n".join([*lines, "}"]) + "\n"
+    return records_text(history.to_dict(), ("answers", "withdrawn", "builds"))
 
 
 def stage_history(history: History, path: Path) -> Path | None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -30,6 +29,7 @@ from .collected import Collected
 from .index import entry_url
 from .model import FaqEntry
 from .problems import BuildError
+from .records import load_records, records_text
 from .redirects import element_offsets, moved_pages, write_redirects
 
 REGISTRY_FORMAT_VERSION = 1
@@ -165,28 +165,14 @@ def recorded_entry(entry: FaqEntry, before: RecordedEntry | None, natural_id: st
 
 def load_registry(path: Path | None) -> Registry:
     """The registry at `path`; an empty one when there is no file (a first build)."""
-    if path is None or not path.is_file():
-        return Registry()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("version") != REGISTRY_FORMAT_VERSION:
-            raise BuildError(f"{path}: registry version {data.get('version')!r}, "
-                             f"expected {REGISTRY_FORMAT_VERSION}")
-        return Registry.from_dict(data)
-    except (ValueError, KeyError, TypeError) as error:
-        raise BuildError(f"{path}: not a registry of published URLs ({error})") from None
+    registry = load_records(path, REGISTRY_FORMAT_VERSION, "registry",
+                            "a registry of published URLs", Registry.from_dict)
+    return Registry() if registry is None else registry
 
 
 def registry_text(registry: Registry) -> str:
     """Deterministic JSON with one record a line, so a build's additions diff as added lines."""
-    data = registry.to_dict()
-    lines = ["{", f'  "version": {data["version"]},']
-    for key, last in (("urls", False), ("entries", True)):
-        records = [json.dumps(r, ensure_ascii=False, separators=(", ", ": ")) for r in data[key]]
-        body = ",\n".join(f"    {r}" for r in records)
-        lines.append(f'  "{key}": [\n{body}\n  ]' if records else f'  "{key}": []')
-        lines[-1] += "" if last else ","
-    return "\n".join([*lines, "}"]) + "\n"
+    return records_text(registry.to_dict(), ("urls", "entries"))
 
 
 def stage_registry(registry: Registry, path: Path) -> Path | None:

@@ -23,12 +23,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .bench import in_process_latency
 from .browser_index import BROWSER_INDEX_FOLDER, write_browser_index
 from .build import build, index_dir_for
 from .index import analyse_entries, write_index
 from .pipeline import collect
 from .questions_eval import DEV_QUESTIONS, load_questions
-from .search import KnowledgeIndex
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CONTENT_ROOT = PROJECT_ROOT / "content"
@@ -99,7 +99,7 @@ def run(count: int, work: Path) -> SearchBench:
     seconds["browser index"] = time.perf_counter() - start
     _progress(f"{len(corpus.entries)} entries indexed; searching")
     queries = questions * math.ceil(MIN_QUERIES / len(questions))
-    query_ms = _in_process(index_dir_for(site), queries)
+    query_ms = in_process_latency(index_dir_for(site), queries)
     process_ms = _processes(site, questions[0])
     _progress("searching in Chromium")
     browser_ms, first_bytes, first_ms = _in_browser(site, questions[:BROWSER_QUESTIONS])
@@ -114,17 +114,6 @@ def run(count: int, work: Path) -> SearchBench:
         first_search_bytes=first_bytes,
         first_search_ms=first_ms,
     )
-
-
-def _in_process(index_dir: Path, queries: list[str]) -> list[float]:
-    timings = []
-    with KnowledgeIndex(index_dir) as knowledge:
-        knowledge.search(queries[0], limit=10)
-        for query in queries:
-            start = time.perf_counter()
-            knowledge.search(query, limit=10)
-            timings.append((time.perf_counter() - start) * 1000)
-    return timings
 
 
 def _processes(site: Path, query: str) -> list[float]:
