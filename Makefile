@@ -37,7 +37,7 @@ $(AXE): tests/axe/package.json tests/axe/package-lock.json
 axe: $(AXE)
 
 lint: setup
-	$(BIN)/ruff check scripts tests
+	$(BIN)/ruff check scripts tests tools
 
 test: setup browser axe lint
 	$(BIN)/python -m pytest
@@ -47,11 +47,11 @@ test: setup browser axe lint
 # PNGs of the home page, a deployment page, an answer page and the matrix, desktop and phone,
 # light and dark, for a person to look at (never compared in tests).
 screenshots: build browser
-	$(BIN)/python -m privacy_kb.screenshots --site-dir site --out build/screenshots
+	PYTHONPATH=tools $(BIN)/python -m kbtools.screenshots --site-dir site --out build/screenshots
 
 bench: setup
-	$(BIN)/python -m privacy_kb.bench
-	$(BIN)/python -m privacy_kb.search_bench
+	PYTHONPATH=tools $(BIN)/python -m kbtools.bench
+	PYTHONPATH=tools $(BIN)/python -m kbtools.search_bench
 
 # The property-based test of hostile sources, long (make test runs a short, derandomized one).
 fuzz: setup

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS
-from privacy_kb.bench import (
+from kbtools.bench import (
     ROWS,
     format_table,
     make_synthetic_corpus,

@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from kbtools.site_search_eval import CHROMIUM, CHROMIUM_ARGS, search, serve
 from privacy_kb.index import entry_url
-from privacy_kb.site_search_eval import CHROMIUM, CHROMIUM_ARGS, search, serve
 from site_fixtures import BuiltSite
 
 _FOCUSED_ID = "() => document.activeElement && document.activeElement.dataset.kbAnchor"

@@ -12,10 +12,10 @@ from typing import Any
 
 from conftest import BUNDLED_ARTICLE
 from html_landing import landing
+from kbtools.site_search_eval import chromium_page, serve
 from privacy_kb.check import check_site
 from privacy_kb.model import FaqEntry
 from privacy_kb.registry import PublishedUrl
-from privacy_kb.site_search_eval import chromium_page, serve
 from site_fixtures import Rebuilt
 
 # Where the browser landed: the element the fragment names, what it stands for (itself, or the

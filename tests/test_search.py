@@ -11,17 +11,17 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from privacy_kb.browser_index import browser_index, term_shard
-from privacy_kb.index import INDEX_META_FILE, entry_url, stored_documents, write_index
-from privacy_kb.links import source_slug
-from privacy_kb.model import FaqEntry, SourceRef
-from privacy_kb.pipeline import collect
-from privacy_kb.questions_eval import (
+from kbtools.questions_eval import (
     DEFAULT_QUESTIONS,
     TEST_QUESTIONS,
     evaluate,
     load_questions,
 )
+from privacy_kb.browser_index import browser_index, term_shard
+from privacy_kb.index import INDEX_META_FILE, entry_url, stored_documents, write_index
+from privacy_kb.links import source_slug
+from privacy_kb.model import FaqEntry, SourceRef
+from privacy_kb.pipeline import collect
 from privacy_kb.search import KnowledgeIndex, SearchError, format_results, search
 
 CONTENT = Path(__file__).resolve().parents[1] / "content"

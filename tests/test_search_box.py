@@ -12,11 +12,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from kbtools.questions_eval import DEV_QUESTIONS, load_questions
+from kbtools.questions_eval import evaluate as evaluate_cli
+from kbtools.site_search_eval import SEARCH_INPUT, chromium_page, search, serve
+from kbtools.site_search_eval import evaluate as evaluate_site
 from privacy_kb.index import write_index
-from privacy_kb.questions_eval import DEV_QUESTIONS, load_questions
-from privacy_kb.questions_eval import evaluate as evaluate_cli
-from privacy_kb.site_search_eval import SEARCH_INPUT, chromium_page, search, serve
-from privacy_kb.site_search_eval import evaluate as evaluate_site
 from site_fixtures import BuiltSite
 
 pytestmark = pytest.mark.skipif(

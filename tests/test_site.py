@@ -369,9 +369,9 @@ def test_site_url_must_be_an_absolute_address(tmp_path: Path) -> None:
 
 
 def test_screenshots_sample_every_page_type_of_the_site(built_site: BuiltSite, tmp_path: Path) -> None:
+    from kbtools.screenshots import sample_pages
     from privacy_kb.build import write_api
     from privacy_kb.coverage import coverage_of
-    from privacy_kb.screenshots import sample_pages
 
     write_api(built_site.collected, coverage_of(built_site.collected), tmp_path / "api")
     pages = sample_pages(tmp_path)

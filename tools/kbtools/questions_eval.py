@@ -10,7 +10,7 @@ apart (how strongly the search still answers them), never counted as hits or mis
 
 Reused by the tests, `make bench`, the site's search-box evaluation (`site_search_eval`) and the
 closing note, so the numbers quoted are the numbers tested:
-`python -m privacy_kb.questions_eval INDEX_DIR [QUESTIONS_YML]`.
+`python -m kbtools.questions_eval INDEX_DIR [QUESTIONS_YML]`.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from .links import source_slug
+from privacy_kb.links import source_slug
 
 TESTS = Path(__file__).resolve().parents[2] / "tests"
 DEV_QUESTIONS = TESTS / "questions-dev.yml"
@@ -220,7 +220,7 @@ def judge(
 
 def evaluate(index_dir: Path, questions: list[BenchQuestion]) -> EvalReport:
     """Run every question through `privacy-kb search`'s engine and score the rankings."""
-    from .search import KnowledgeIndex
+    from privacy_kb.search import KnowledgeIndex
 
     rankings = []
     timings: list[float] = []
@@ -258,7 +258,7 @@ def _question(item: Any, path: Path, number: int) -> BenchQuestion:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if not args:
-        print("usage: python -m privacy_kb.questions_eval INDEX_DIR [QUESTIONS_YML]")
+        print("usage: python -m kbtools.questions_eval INDEX_DIR [QUESTIONS_YML]")
         return 2
     questions = load_questions(Path(args[1]) if len(args) > 1 else DEFAULT_QUESTIONS)
     print(evaluate(Path(args[0]), questions).summary())

@@ -7,7 +7,7 @@ judged as `privacy-kb search`'s are (`questions_eval.judge`: on the passage, and
 answer, read from the entries the site publishes), and compared with the command line's ranking:
 the share of questions whose first result is the same entry in both runtimes.
 
-Example: `python -m privacy_kb.site_search_eval --site-dir site` (a site built by
+Example: `python -m kbtools.site_search_eval --site-dir site` (a site built by
 `privacy-kb build`, whose Whoosh index the command line side uses).
 """
 
@@ -172,7 +172,8 @@ def evaluate(
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .index import index_dir_for
+    from privacy_kb.index import index_dir_for
+
     from .questions_eval import evaluate as evaluate_cli
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -1,7 +1,7 @@
-"""Search at scale, part of `make bench`: the entries of N article copies (as `privacy_kb.bench`
+"""Search at scale, part of `make bench`: the entries of N article copies (as `kbtools.bench`
 makes them), indexed for both runtimes without the MkDocs build, then timed.
 
-`python -m privacy_kb.search_bench [--articles N] [--keep DIR]`
+`python -m kbtools.search_bench [--articles N] [--keep DIR]`
 
 Prints: entries, analysis / Whoosh / browser-index seconds, index sizes, `privacy-kb search`
 p50 / p95 in-process and the median of whole processes, and in headless Chromium (the bundled
@@ -23,11 +23,12 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from privacy_kb.browser_index import BROWSER_INDEX_FOLDER, write_browser_index
+from privacy_kb.build import build, index_dir_for
+from privacy_kb.index import analyse_entries, write_index
+from privacy_kb.pipeline import collect
+
 from .bench import in_process_latency
-from .browser_index import BROWSER_INDEX_FOLDER, write_browser_index
-from .build import build, index_dir_for
-from .index import analyse_entries, write_index
-from .pipeline import collect
 from .questions_eval import DEV_QUESTIONS, load_questions
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -167,7 +168,7 @@ def _progress(message: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m privacy_kb.search_bench",
+    parser = argparse.ArgumentParser(prog="python -m kbtools.search_bench",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1000, metavar="N")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="Work here and keep the files.")

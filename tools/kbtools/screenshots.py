@@ -5,7 +5,7 @@ The home page, a deployment page, an answer page and the privacy matrix, each at
 (1400×900) and a phone (390×844) viewport, in light and dark, in headless Chromium. The pages
 are chosen from the site's own entries (`api/entries.json`), so any built site works.
 
-Example: `python -m privacy_kb.screenshots --site-dir site --out build/screenshots`
+Example: `python -m kbtools.screenshots --site-dir site --out build/screenshots`
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """`make bench`: build N copies of the real corpus articles and print one table of timings,
 sizes, search latency and search quality.
 
-`python -m privacy_kb.bench [--articles N] [--keep DIR] [--profile]`
+`python -m kbtools.bench [--articles N] [--keep DIR] [--profile]`
 
 The synthetic source root holds N articles, copies of the articles of `../shared/corpus`
 (round-robin) at `articles/<docset>/bench/copy-NNNN/<path inside the docset>`, each copy with
@@ -39,17 +39,17 @@ import yaml
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
-from .build import BuildReport, build, index_dir_for
-from .pages import write_pages
-from .pipeline import DEFAULT_TAXONOMY
-from .problems import Problem
+from privacy_kb.build import BuildReport, build, index_dir_for
+from privacy_kb.pages import write_pages
+from privacy_kb.problems import Problem
+from privacy_kb.search import KnowledgeIndex
+from privacy_kb.site import BASE_CONFIG
+from privacy_kb.sources import discover_articles
+
 from .questions_eval import DEFAULT_QUESTIONS, EvalReport, evaluate, load_questions
-from .search import KnowledgeIndex
-from .site import BASE_CONFIG
-from .sources import discover_articles
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-CONTENT_ROOT = DEFAULT_TAXONOMY.parent
+CONTENT_ROOT = PROJECT_ROOT / "content"
 CORPUS_ROOT = PROJECT_ROOT.parent / "shared" / "corpus"
 BENCH_FOLDER = "bench"  # inside each docset: articles/<docset>/bench/copy-NNNN/...
 # Includes that do not exist upstream either (see ../shared/corpus/README.md); a copy reports
@@ -422,7 +422,7 @@ def _quality(report: EvalReport) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m privacy_kb.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m kbtools.bench", description=__doc__)
     parser.add_argument("--articles", type=int, default=1000, metavar="N")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="Work here and keep the files.")
     parser.add_argument("--profile", action="store_true", help="Print cProfile hotspots of the build.")
