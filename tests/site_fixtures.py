@@ -11,13 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from privacy_kb.browser_index import write_browser_index
 from privacy_kb.build import build
 from privacy_kb.changes import History
 from privacy_kb.collected import Collected
-from privacy_kb.index import analyse_entries
-from privacy_kb.pages import write_pages
-from privacy_kb.pipeline import problem_key
+from privacy_kb.outputs import generated_pages
+from privacy_kb.pipeline import Prepared, problem_key
 from privacy_kb.registry import Registry, load_registry
 from privacy_kb.site import render_site
 
@@ -39,11 +37,14 @@ def accepting_known(collected: Collected) -> Collected:
 
 
 def build_into(collected: Collected, folder: Path, site_url: str | None = SITE_URL) -> BuiltSite:
-    write_pages(collected, folder / "docs")
-    render_site(collected, folder / "docs", folder / "site", strict=True, site_url=site_url)
-    corpus = analyse_entries(collected.entries, collected.taxonomy)
-    write_browser_index(corpus, collected.taxonomy, folder / "site")
-    return BuiltSite(collected, folder / "docs", folder / "site")
+    """The site of `collected` built with MkDocs and the plugin (no registry), its generated
+    Markdown kept in `docs/` for the tests that read it."""
+    docs = folder / "docs"
+    for relative_path, text in generated_pages(Prepared(collected)).items():
+        (docs / relative_path).parent.mkdir(parents=True, exist_ok=True)
+        (docs / relative_path).write_text(text, encoding="utf-8")
+    render_site(Prepared(collected), docs, folder / "site", strict=True, site_url=site_url)
+    return BuiltSite(collected, docs, folder / "site")
 
 
 @pytest.fixture(scope="session")

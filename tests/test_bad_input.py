@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from conftest import CONTENT
 from privacy_kb.cli import main
+from privacy_kb.resources import default_taxonomy_path
 
 ARTICLE = "articles/ai-foundry/how-to/concept-data-privacy.md"
 
@@ -97,15 +98,15 @@ def test_include_cycle_warns_and_strict_fails(source, previous_site):
 
 
 def test_malformed_taxonomy(source, previous_site):
-    path = source / "taxonomy.yml"
-    path.write_text(path.read_text(encoding="utf-8").replace("  - id: encryption", "  - id: Encryption!"), encoding="utf-8")
+    path = source / "taxonomy.yml"  # a source root's own taxonomy wins over the package's
+    path.write_text(default_taxonomy_path().read_text(encoding="utf-8").replace("  - id: encryption", "  - id: Encryption!"), encoding="utf-8")
     result = _build(source, previous_site)
     _assert_failed_cleanly(result, previous_site, "taxonomy.yml:", "Encryption!")
 
 
 def test_a_taxonomy_term_list_given_as_a_string(source, previous_site):
     path = source / "taxonomy.yml"
-    path.write_text(path.read_text(encoding="utf-8").replace("    scope: [Global]", "    scope: Global"),
+    path.write_text(default_taxonomy_path().read_text(encoding="utf-8").replace("    scope: [Global]", "    scope: Global"),
                     encoding="utf-8")
     result = _build(source, previous_site)
     _assert_failed_cleanly(result, previous_site, "taxonomy.yml:", "scope of 'azure-direct-global' must be a list")

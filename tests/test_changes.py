@@ -168,10 +168,10 @@ def test_the_json_says_when_each_answer_last_changed(rebuilt: Rebuilt) -> None:
 
     from jsonschema import Draft202012Validator
 
-    from privacy_kb.build import ENTRIES_SCHEMA
+    from privacy_kb.resources import schema_path
 
     document = json.loads((rebuilt.site / "api" / "entries.json").read_text(encoding="utf-8"))
-    Draft202012Validator(json.loads(ENTRIES_SCHEMA.read_text(encoding="utf-8"))).validate(document)
+    Draft202012Validator(json.loads(schema_path("entries.schema.json").read_text(encoding="utf-8"))).validate(document)
     last = {a.id: a.changed for a in rebuilt.history.answers}
     for entry in document["entries"]:
         assert entry["last_changed"]["build"] == last[entry["id"]], entry["id"]

@@ -6,8 +6,8 @@ import json
 import re
 
 from conftest import BUNDLED_ARTICLE, CONTENT
-from privacy_kb.build import entries_document
 from privacy_kb.coverage import coverage_of
+from privacy_kb.outputs import entries_document
 from privacy_kb.pipeline import collect
 
 SEED_TYPES = {"managed-compute", "serverless-api", "fine-tuned-serverless", "downloaded-model"}

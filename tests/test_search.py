@@ -22,6 +22,7 @@ from privacy_kb.index import INDEX_META_FILE, entry_url, stored_documents, write
 from privacy_kb.links import source_slug
 from privacy_kb.model import FaqEntry, SourceRef
 from privacy_kb.pipeline import collect
+from privacy_kb.resources import schema_path
 from privacy_kb.search import KnowledgeIndex, SearchError, format_results, search
 
 CONTENT = Path(__file__).resolve().parents[1] / "content"
@@ -34,7 +35,7 @@ CLAUDE_PROCESSOR_ANSWERS = ("Anthropic (not Microsoft) is the processor of the d
 CONCEPT = "articles/ai-foundry/how-to/concept-data-privacy.md"
 OPENAI = "articles/ai-foundry/responsible-ai/openai/data-privacy.md"
 AGENTS = "articles/ai-foundry/responsible-ai/agents/data-privacy-security.md"
-SEARCH_SCHEMA = Path(__file__).resolve().parents[1] / "schemas" / "search.schema.json"
+SEARCH_SCHEMA = schema_path("search.schema.json")
 
 # Thresholds actually reached on the DEVELOPMENT questions (96 answerable), judged on the
 # passage a reader sees first (hit@1 74, hit@3 87) and on the whole answer (82, 93); see the

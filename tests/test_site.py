@@ -16,12 +16,14 @@ from privacy_kb import docfx
 from privacy_kb.browser_index import read_browser_file
 from privacy_kb.check import check_site, published_path
 from privacy_kb.dates import readable_date
-from privacy_kb.index import entry_url
+from privacy_kb.index import INDEX_FOLDER, entry_url
 from privacy_kb.pages import NOT_STATED, first_sentence, link_preview, preview_text, write_pages
+from privacy_kb.pipeline import Prepared, collect
 from privacy_kb.problems import BuildError
+from privacy_kb.resources import base_config_path
 from privacy_kb.sentences import split_text
-from privacy_kb.site import BASE_CONFIG, render_site
-from site_fixtures import SITE_URL, BuiltSite, accepting_known, build_into
+from privacy_kb.site import render_site
+from site_fixtures import SITE_URL, BuiltSite, build_into
 
 # Hosts a built page may name other than in a plain link (<a href>): none.
 _URL_IN_ATTRIBUTE = re.compile(r"""<(\w+)[^>]*?\s(?:src|href|srcset|action|data)=["']?(https?:)?//([^/"' >]+)""")
@@ -212,10 +214,16 @@ def test_only_answers_are_indexed_for_search(built_site: BuiltSite) -> None:
     assert "data-kb-search" in page and "privacy-kb-search.js" in page
 
 
+def _site_files(site_dir: Path) -> dict[Path, bytes]:
+    """Every file of a built site but Whoosh's own (its segment names are random; the index's
+    content is compared by test_search.py::test_index_documents_are_deterministic)."""
+    return {p.relative_to(site_dir): p.read_bytes() for p in sorted(site_dir.rglob("*"))
+            if p.is_file() and not p.relative_to(site_dir).is_relative_to(INDEX_FOLDER)}
+
+
 def test_build_is_byte_identical(built_site: BuiltSite, tmp_path: Path) -> None:
     again = build_into(built_site.collected, tmp_path)
-    first = {p.relative_to(built_site.site_dir): p.read_bytes() for p in sorted(built_site.site_dir.rglob("*")) if p.is_file()}
-    second = {p.relative_to(again.site_dir): p.read_bytes() for p in sorted(again.site_dir.rglob("*")) if p.is_file()}
+    first, second = _site_files(built_site.site_dir), _site_files(again.site_dir)
     assert first.keys() == second.keys()
     assert [str(p) for p in first if first[p] != second[p]] == []
     assert (again.site_dir / "sitemap.xml.gz").is_file()
@@ -236,7 +244,7 @@ def test_no_request_to_another_host(built_site: BuiltSite) -> None:
 
 
 def test_top_level_config_lists_the_docfx_extensions() -> None:
-    config = yaml.load(BASE_CONFIG.read_text(encoding="utf-8"), Loader=get_yaml_loader())
+    config = yaml.load(base_config_path().read_text(encoding="utf-8"), Loader=get_yaml_loader())
     extensions, _ = docfx.markdown_extensions("content", [])
     assert isinstance(config["markdown_extensions"], dict)
     assert [e for e in extensions if e not in config["markdown_extensions"]] == []
@@ -246,14 +254,16 @@ def test_top_level_config_lists_the_docfx_extensions() -> None:
     assert "/questions/*.md" in config["not_in_nav"]
 
 
-def test_strict_build_fails_with_one_line_on_a_broken_link(bundled, tmp_path: Path) -> None:
-    built = accepting_known(bundled)
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "index.md").write_text("# Home\n\n[missing](nowhere.md)\n", encoding="utf-8")
+def test_strict_build_fails_with_one_line_on_a_broken_link(tmp_path: Path) -> None:
+    source = tmp_path / "source" / "articles"
+    source.mkdir(parents=True)
+    (source / "a.md").write_text("---\ntitle: A\n---\n# A\n\nSee [B](b.md#nowhere).\n", "utf-8")
+    (source / "b.md").write_text("---\ntitle: B\n---\n# B\n\nText.\n", "utf-8")
+    (tmp_path / "docs").mkdir()
     with pytest.raises(BuildError) as error:
-        render_site(built, docs, tmp_path / "site", strict=True)
-    assert "\n" not in str(error.value) and "nowhere.md" in str(error.value)
+        render_site(Prepared(collect(source.parent)), tmp_path / "docs", tmp_path / "site",
+                    strict=True)
+    assert "\n" not in str(error.value) and "nowhere" in str(error.value)
 
 
 def preview_tags(text: str) -> dict[str, str]:
@@ -370,8 +380,8 @@ def test_site_url_must_be_an_absolute_address(tmp_path: Path) -> None:
 
 def test_screenshots_sample_every_page_type_of_the_site(built_site: BuiltSite, tmp_path: Path) -> None:
     from kbtools.screenshots import sample_pages
-    from privacy_kb.build import write_api
     from privacy_kb.coverage import coverage_of
+    from privacy_kb.outputs import write_api
 
     write_api(built_site.collected, coverage_of(built_site.collected), tmp_path / "api")
     pages = sample_pages(tmp_path)

@@ -9,6 +9,7 @@ import pytest
 from privacy_kb.dates import readable_date
 from privacy_kb.model import DeploymentType, Taxonomy
 from privacy_kb.problems import BuildError
+from privacy_kb.resources import default_taxonomy_path
 from privacy_kb.taxonomy import load_taxonomy
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,7 +58,7 @@ def test_the_bundled_sections_are_asked_as_questions(bundled) -> None:
 
 
 def test_a_section_question_naming_an_uncaptured_group_is_refused(tmp_path: Path) -> None:
-    text = (ROOT / "content" / "taxonomy.yml").read_text(encoding="utf-8")
+    text = default_taxonomy_path().read_text(encoding="utf-8")
     text = text.replace("section_questions:\n", "section_questions:\n  - match: 'Data (?P<what>.+)'\n"
                         "    question: 'How is {who} kept?'\n", 1)
     path = tmp_path / "taxonomy.yml"

@@ -35,6 +35,7 @@ from .search_analysis import (
     QUESTION_STOP_WORDS,
     SearchCorpus,
 )
+from .urls import answer_page
 
 BROWSER_INDEX_FOLDER = "search"
 BROWSER_INDEX_FORMAT = 1
@@ -59,11 +60,6 @@ def readable_date(ms_date: str) -> str:
     except ValueError:
         return ms_date
     return f"{date.day} {date.strftime('%B')} {date.year}"
-
-
-def permanent_url(entry_id: str) -> str:
-    """The answer's own page, relative to the site root (its permanent, shareable URL)."""
-    return f"questions/{entry_id}/"
 
 
 def browser_index(corpus: SearchCorpus, taxonomy: Taxonomy) -> dict[str, Any]:
@@ -132,7 +128,7 @@ def browser_index(corpus: SearchCorpus, taxonomy: Taxonomy) -> dict[str, Any]:
         chunk = range(number * DOCS_PER_SHARD, min(count, (number + 1) * DOCS_PER_SHARD))
         files[f"docs-{number}.json.gz"] = [
             {"id": corpus.entries[n].id, "question": corpus.entries[n].question,
-             "url": permanent_url(corpus.entries[n].id),
+             "url": answer_page(corpus.entries[n].id),
              "sentences": corpus.records[n]["sentences"]}
             for n in chunk
         ]  # fmt: skip

@@ -16,6 +16,7 @@ from .changes import CHANGE_KINDS, FALLBACK_DATE, Build, Change, History
 from .collected import Collected
 from .dates import readable_date
 from .pages import front_matter
+from .urls import CHANGES, HOME, answer_page, markdown_file, markdown_link, relative_link
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_NAMESPACE = uuid.UUID("7d8f5d2e-1c6b-5b8e-9c61-3f0e2a4b6c71")  # ids of our Atom entries
@@ -74,7 +75,7 @@ def _change_list(kind: str, changes: list[Change], live: set[str]) -> str:
     items = []
     for change in sorted(changes, key=lambda c: (c.article, c.question, c.id)):
         question = html.escape(change.question)
-        link = (f'<a href="../questions/{change.id}/">{question}</a>'
+        link = (f'<a href="{relative_link(answer_page(change.id), CHANGES)}">{question}</a>'
                 if change.id in live or change.kind == "removed" else question)
         title = html.escape(change.title)
         if change.learn_url:  # quoted text names its article and links the live page
@@ -96,6 +97,7 @@ def withdrawn_page(answer_id: str, history: History, type_names: Mapping[str, st
     """The page left at a withdrawn answer's permanent URL: what it said, and why it is gone."""
     answer = history.withdrawn_answer(answer_id)
     question = answer.question if answer else "A withdrawn answer"
+    page = markdown_file(answer_page(answer_id))
     lines = [
         front_matter(question, "This answer has been withdrawn: the source no longer states it.",
                      search_exclude=True),
@@ -110,8 +112,8 @@ def withdrawn_page(answer_id: str, history: History, type_names: Mapping[str, st
         build = history.build(answer.changed)
         types = ", ".join(type_names.get(t, t) for t in answer.deployment_types)
         lines += [
-            f"    Withdrawn in [build {build.number}, {readable_date(build.date)}](../changes/index.md"
-            f"#{build_anchor(build)}).",
+            f"    Withdrawn in [build {build.number}, {readable_date(build.date)}]"
+            f"({markdown_link(CHANGES + '#' + build_anchor(build), page)}).",
             "",
             "Its last published text"
             + (f" (applies to: {_markdown_text(types)})" if types else "")
@@ -122,7 +124,8 @@ def withdrawn_page(answer_id: str, history: History, type_names: Mapping[str, st
             "",
             f"> {_markdown_text(answer.text)}",
         ]
-    lines += ["", "See [what changed](../changes/index.md) and the [privacy matrix](../index.md)."]
+    lines += ["", f"See [what changed]({markdown_link(CHANGES, page)}) and the "
+              f"[privacy matrix]({markdown_link(HOME, page)})."]
     return "\n".join(lines) + "\n"
 
 
@@ -131,19 +134,16 @@ def _markdown_text(text: str) -> str:
         "[", "\\[").replace("`", "\\`")
 
 
-def write_change_pages(
-    history: History, collected: Collected, docs_dir: Path, withdrawn_ids: Iterable[str] = ()
-) -> None:
+def change_pages(
+    history: History, collected: Collected, withdrawn_ids: Iterable[str] = ()
+) -> dict[str, str]:
     """/changes/ and a page at the URL of every withdrawn answer (registry ids gone from this
-    build), into the docs folder."""
-    pages = {"changes/index.md": changes_page(history, (e.id for e in collected.entries))}
+    build), by Markdown path in the docs."""
+    pages = {markdown_file(CHANGES): changes_page(history, (e.id for e in collected.entries))}
     names = {t.id: t.name for t in collected.taxonomy.deployment_types}
     for answer_id in sorted(set(withdrawn_ids)):
-        pages[f"questions/{answer_id}.md"] = withdrawn_page(answer_id, history, names)
-    for relative_path, text in pages.items():
-        path = docs_dir / relative_path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8", newline="\n")
+        pages[markdown_file(answer_page(answer_id))] = withdrawn_page(answer_id, history, names)
+    return pages
 
 
 # --- the Atom feed -------------------------------------------------------------------------

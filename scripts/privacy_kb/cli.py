@@ -116,6 +116,14 @@ def main() -> None:
     help="The absolute address the site is published at (https://…/), for canonical links and "
     "link previews (og:url). [default: site_url of mkdocs.yml; without one they are left out]",
 )
+@click.option(
+    "-f",
+    "--config-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="The MkDocs configuration to build with (it lists the privacy-kb plugin). "
+    "[default: ./mkdocs.yml when there is one, else the package's base configuration]",
+)
 @_one_line_errors
 def build(
     source: Path,
@@ -126,6 +134,7 @@ def build(
     no_registry: bool,
     redirect_maps: tuple[Path, ...],
     site_url: str | None,
+    config_file: Path | None,
 ) -> None:
     """Parse the articles, extract entries, write the Whoosh index and the site.
 
@@ -146,6 +155,7 @@ def build(
         registry_path=registry_path,
         redirect_maps=redirect_maps,
         site_url=site_url,
+        config_file=config_file,
     )
     collected = report.collected
     click.echo(

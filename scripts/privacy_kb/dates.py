@@ -3,7 +3,10 @@ YYYY-MM-DD) as "26 January 2026"."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from .model import SourceDocument
 
 MS_DATE_FORMAT = "%m/%d/%Y"
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -27,3 +30,20 @@ def readable_date(value: str) -> str:
     if date is None:
         return value.strip()
     return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
+
+
+def newest_ms_date(documents: Iterable[SourceDocument]) -> datetime | None:
+    """The newest ms.date of the sources (MM/DD/YYYY), the site's reproducible build date."""
+    dates = []
+    for document in documents:
+        try:
+            dates.append(datetime.strptime(document.ms_date, "%m/%d/%Y"))
+        except ValueError:
+            continue
+    return max(dates).replace(tzinfo=UTC) if dates else None
+
+
+def source_date_epoch(date: datetime | None) -> str:
+    """SOURCE_DATE_EPOCH for a build dated `date` (MkDocs' build date, sitemap lastmod, gzip
+    mtime): the same sources give the same bytes."""
+    return str(int(date.timestamp()) if date else 0)

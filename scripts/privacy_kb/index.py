@@ -36,6 +36,7 @@ from .search_analysis import (
     make_analyzer,
     make_spelling_analyzer,
 )
+from .urls import entry_url
 
 __all__ = ["FIELD_BOOSTS", "QUESTION_STOP_WORDS", "make_analyzer", "make_spelling_analyzer"]
 
@@ -70,14 +71,6 @@ def make_schema() -> Schema:
         source_slug=ID,
         record=STORED,
     )
-
-
-def entry_url(entry: FaqEntry) -> str:
-    """The site-relative permanent link of an entry: its first deployment type's page anchored
-    at the entry id, else the entry's own page (a long all-questions page would not scale)."""
-    if entry.deployment_types:
-        return f"deployments/{entry.deployment_types[0]}/#{entry.id}"
-    return f"questions/{entry.id}/"
 
 
 def entry_record(entry: FaqEntry, taxonomy: Taxonomy) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from .learn import LEARN_ORIGIN, learn_url_for_path, learn_url_for_root_link
 from .paths import capped
+from .urls import markdown_file, source_page
 
 # Folders that say nothing about what an article is; dropped from our page slugs.
 _GENERIC_FOLDERS = {"how-to", "concepts", "responsible-ai"}
@@ -80,7 +81,9 @@ class LinkResolver:
 
     def __init__(self, hosted_paths: Iterable[str]) -> None:
         slugs = source_slugs(hosted_paths)
-        self._page_by_path = {path: f"/sources/{slug}.md" for path, slug in slugs.items()}
+        self._page_by_path = {
+            path: "/" + markdown_file(source_page(slug)) for path, slug in slugs.items()
+        }
         self._path_by_learn_path = {
             learn_path: path
             for path in self._page_by_path

@@ -1,8 +1,9 @@
 """Images that exist in the source root are published with the site, at their source path.
 
 The DocFX extension points an image that exists at `/<path in the source root>`, and MkDocs
-(`validation.links.absolute_links: relative_to_docs`) checks such a link against the docs folder
-and makes it relative: copying the file there makes the link work and `--strict` pass. A
+(`validation.links.absolute_links: relative_to_docs`) checks such a link against the site's files
+and makes it relative: the plugin adds each image as a File at that path, so the link works and
+`--strict` passes. A
 missing image stays a figure with its alt text (docfx_render).
 
 Only image files are copied (never a page, HTML or script that an `image` source names), and an
@@ -12,7 +13,6 @@ SVG only when it has no script in it: opened on its own, an SVG runs script on o
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 from .collected import Collected
@@ -31,13 +31,12 @@ def publishable(file: Path) -> bool:
     return suffix in IMAGE_SUFFIXES
 
 
-def copy_media(collected: Collected, docs_dir: Path) -> None:
-    """Copy every image of `collected.media` into `docs_dir` (the real file, never a link;
-    checked again to be inside the source root)."""
+def publishable_media(collected: Collected) -> dict[str, Path]:
+    """Every image of `collected.media` that may be published, by its path in the site (= its
+    path in the source root) → the real file (checked again to be inside the source root)."""
+    files = {}
     for relative in collected.media:
         source = resolve_inside(Path(collected.source_root), relative)
-        if source is None or not publishable(source):
-            continue
-        target = docs_dir / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        if source is not None and publishable(source):
+            files[relative] = source
+    return files

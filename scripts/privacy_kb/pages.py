@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import html
 import json
-import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,10 +31,22 @@ from pathlib import Path
 
 from .collected import Collected
 from .dates import readable_date
-from .index import entry_url
-from .media import copy_media
 from .model import DeploymentType, Facet, FaqEntry, SectionRef, SourceDocument, SourceRef
 from .sentences import split_text
+from .urls import (
+    CHANGES,
+    QUESTIONS,
+    answer_page,
+    entry_url,
+    markdown_file,
+    markdown_link,
+    page_url,
+    relative_link,
+    type_page,
+)
+from .urls import (
+    source_page as source_page_url,
+)
 
 SITE_TITLE = "Foundry model privacy answers"
 NOT_STATED = "not stated in the source"
@@ -72,21 +83,26 @@ class SiteOptions:
     section_boost: float = 0.25
 
 
-def write_pages(collected: Collected, docs_dir: Path, options: SiteOptions = SiteOptions()) -> None:
-    """Write every page of the site into `docs_dir` (deterministic: same input, same bytes)."""
+def site_pages(collected: Collected, options: SiteOptions = SiteOptions()) -> dict[str, str]:
+    """Every content page of the site, by its Markdown path in the docs (deterministic: same
+    input, same text)."""
     site = SiteContent(collected, options)
-    pages = {"index.md": home_page(site), "questions.md": questions_page(site)}
+    pages = {"index.md": home_page(site), markdown_file(QUESTIONS): questions_page(site)}
     for deployment_type in site.types:
-        pages[f"deployments/{deployment_type.id}.md"] = deployment_page(site, deployment_type)
+        pages[markdown_file(type_page(deployment_type.id))] = deployment_page(site, deployment_type)
     for entry in collected.entries:
         pages[question_page_path(entry)] = question_page(site, entry)
     for document in collected.documents:
-        pages[f"sources/{document.slug}.md"] = source_page(document, options)
-    for relative_path, text in pages.items():
+        pages[markdown_file(source_page_url(document.slug))] = source_page(document, options)
+    return pages
+
+
+def write_pages(collected: Collected, docs_dir: Path, options: SiteOptions = SiteOptions()) -> None:
+    """The content pages as files in `docs_dir` (to read or build them without the plugin)."""
+    for relative_path, text in site_pages(collected, options).items():
         path = docs_dir / relative_path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8", newline="\n")
-    copy_media(collected, docs_dir)  # images the articles show, at their source paths
 
 
 class SiteContent:
@@ -172,7 +188,7 @@ def home_page(site: SiteContent) -> str:
 def type_cards(types: Iterable[DeploymentType]) -> str:
     cards = []
     for deployment_type in types:
-        card = f"-   **[{escape(display_name(deployment_type))}](deployments/{deployment_type.id}.md)**\n"
+        card = f"-   **[{escape(display_name(deployment_type))}]({markdown_file(type_page(deployment_type.id))})**\n"
         card += "\n    ---\n"
         if deployment_type.summary:
             card += f"\n    {escape(deployment_type.summary)}\n"
@@ -196,7 +212,7 @@ def privacy_matrix(site: SiteContent) -> str:
         group = html.escape(document.title if document else "Other sources")
         header += [
             f'<th scope="col" data-kb-type="{t.id}" data-kb-group="{group}"{_group_class(i == 0)}>'
-            f'<a href="deployments/{t.id}/">{html.escape(display_name(t))}</a></th>'
+            f'<a href="{type_page(t.id)}">{html.escape(display_name(t))}</a></th>'
             for i, t in enumerate(types)
         ]
     columns = _with_group_starts(groups)
@@ -249,7 +265,7 @@ def matrix_cell(site: SiteContent, type_id: str, facet_id: str, from_url: str = 
     entry, general = answer_for(site, type_id, facet_id)
     if entry is None:
         return NOT_STATED
-    href = html.escape(relative_url(f"questions/{entry.id}/", from_url))
+    href = html.escape(relative_link(answer_page(entry.id), from_url))
     text = html.escape(entry.short_answer or first_sentence(entry.answer_text))
     mark = f' <span class="kb-all-types">{ALL_TYPES}</span>' if general else ""
     return f'<a href="{href}">{text}</a>{mark}'
@@ -304,7 +320,7 @@ def deployment_page(site: SiteContent, deployment_type: DeploymentType) -> str:
     that speak of it, whole and in source order, each paragraph marked with the facets it
     answers (linked to their answers); a fact's permanent anchor sits on the first paragraph
     it quotes. The page opens with the list of its facets."""
-    page = f"deployments/{deployment_type.id}.md"
+    page = markdown_file(type_page(deployment_type.id))
     mine = [e for e in site.entries if deployment_type.id in e.deployment_types]
     facts = [e for e in mine if e.kind == "fact"] + site.general_for(deployment_type.id)
     sections = source_sections_for(site.collected, mine)
@@ -381,7 +397,7 @@ def _quoted_pieces(fact: FaqEntry) -> list[str]:
 def statement_section(site: SiteContent, section: FaqEntry, lines: list[MarkedLine], page: str) -> str:
     """A whole source section, once: its question as heading (the section entry's permanent
     anchor), its paragraphs with the facets each answers, its provenance."""
-    from_url = url_of(page)
+    from_url = page_url(page)
     body = []
     for line in lines:
         text = line.markdown
@@ -394,7 +410,7 @@ def statement_section(site: SiteContent, section: FaqEntry, lines: list[MarkedLi
         tags = ""
         if line.facts:
             links = ", ".join(
-                f'<a href="{html.escape(relative_url(f"questions/{f.id}/", from_url))}">'
+                f'<a href="{html.escape(relative_link(answer_page(f.id), from_url))}">'
                 f"{html.escape(site.taxonomy.facet(f.facets[0]).name if f.facets else f.question)}</a>"
                 for f in line.facts
             )
@@ -429,7 +445,7 @@ def facet_index(site: SiteContent, facts: list[FaqEntry]) -> str:
 def articles_intro(site: SiteContent, deployment_type: DeploymentType, page: str) -> str:
     documents = site.articles_for(deployment_type.id)
     items = "\n".join(
-        f"- [{escape(d.title)}]({relative(f'sources/{d.slug}.md', page)}), "
+        f"- [{escape(d.title)}]({markdown_link(source_page_url(d.slug), page)}), "
         f"{escape(readable_date(d.ms_date))}"
         + (f" — [live on Microsoft Learn]({d.learn_url})" if d.learn_url else "")
         for d in documents
@@ -467,7 +483,7 @@ def grouped_by_facet(
 
 
 def questions_page(site: SiteContent) -> str:
-    page = "questions.md"
+    page = markdown_file(QUESTIONS)
     parts = [
         front_matter("All questions", "Every question the sources answer, grouped by topic.",
                      search_exclude=site.options.search_target != "type-page"),
@@ -496,7 +512,7 @@ def question_links(site: SiteContent, entries: list[FaqEntry], page: str) -> str
             display_name(site.taxonomy.deployment_type(t)) for t in entry.deployment_types
         )
         # The answer's own page: the whole answer (a type page spreads a fact over its statements).
-        target = relative(question_page_path(entry), page)
+        target = markdown_link(answer_page(entry.id), page)
         items.append(f"- [{escape(entry.question)}]({target}) — {escape(names)}")
     # A plain list: a `markdown` div around thousands of items is quadratic in Python-Markdown.
     return "\n".join(items) + "\n"
@@ -506,7 +522,7 @@ def question_links(site: SiteContent, entries: list[FaqEntry], page: str) -> str
 
 
 def question_page_path(entry: FaqEntry) -> str:
-    return f"questions/{entry.id}.md"
+    return markdown_file(answer_page(entry.id))
 
 
 def question_page(site: SiteContent, entry: FaqEntry) -> str:
@@ -517,7 +533,7 @@ def question_page(site: SiteContent, entry: FaqEntry) -> str:
     indexed = site.options.search_target == "question-page"
     types = [site.taxonomy.deployment_type(t) for t in entry.deployment_types]
     applies = ", ".join(
-        f'<a href="{html.escape(relative_url(f"deployments/{t.id}/", url_of(page)))}">'
+        f'<a href="{html.escape(relative_link(type_page(t.id), page_url(page)))}">'
         f"{html.escape(display_name(t))}</a>" for t in types
     ) or "every deployment type its article covers"
     also_called = ""
@@ -553,7 +569,7 @@ def last_changed_line(site: SiteContent, entry: FaqEntry, page: str) -> str:
     if changed is None:
         return ""
     date, number = changed
-    link = html.escape(relative_url(f"changes/#build-{number}", url_of(page)))
+    link = html.escape(relative_link(f"{CHANGES}#build-{number}", page_url(page)))
     return (f'<p class="kb-last-changed" {_NO_SEARCH}>Text last changed: '
             f'<time datetime="{date}">{readable_date(date)}</time> (<a href="{link}">build {number}</a>)</p>\n')
 
@@ -570,8 +586,8 @@ def other_types_answers(site: SiteContent, entry: FaqEntry, page: str) -> str:
     for deployment_type in site.types:
         if deployment_type.id in entry.deployment_types:
             continue
-        cell = _shown(matrix_cell(site, deployment_type.id, facet.id, url_of(page)))
-        link = relative_url(f"deployments/{deployment_type.id}/", url_of(page))
+        cell = _shown(matrix_cell(site, deployment_type.id, facet.id, page_url(page)))
+        link = relative_link(type_page(deployment_type.id), page_url(page))
         rows.append(f'<tr><th scope="row"><a href="{html.escape(link)}">'
                     f"{html.escape(display_name(deployment_type))}</a></th><td>{cell}</td></tr>")
     return (
@@ -644,7 +660,7 @@ def provenance(site: SiteContent, entry: FaqEntry, page: str, *,
     document = site.document_of(entry)
     parts = []
     if document is not None:
-        target = relative(f"sources/{document.slug}.md", page)
+        target = markdown_link(source_page_url(document.slug), page)
         parts.append(f"**[{escape(source.title)}]({target})**")
         parts.append(quoted_sections(source, target))
     else:
@@ -654,10 +670,10 @@ def provenance(site: SiteContent, entry: FaqEntry, page: str, *,
     if source.learn_url:
         parts.append(f"[View on Microsoft Learn]({source.learn_url})")
     if permalink_to_type_page:
-        parts.append(f"[In context on its deployment type's page]({markdown_link(entry, page)})")
+        parts.append(f"[In context on its deployment type's page]({markdown_link(entry_url(entry), page)})")
     else:
-        parts.append(f"[Answer's own page]({relative(question_page_path(entry), page)})")
-    permalink = relative_url(f"questions/{entry.id}/", url_of(page))
+        parts.append(f"[Answer's own page]({markdown_link(answer_page(entry.id), page)})")
+    permalink = relative_link(answer_page(entry.id), page_url(page))
     button = (
         f'<button type="button" class="kb-copy-link" data-kb-anchor="{entry.id}" '
         f'data-kb-permalink="{html.escape(permalink)}" '
@@ -695,36 +711,8 @@ def _label(text: str) -> str:
 
 
 def page_of(entry: FaqEntry) -> str:
-    """The Markdown page that holds an entry's permanent anchor."""
-    url = entry_url(entry).split("#", 1)[0].rstrip("/")
-    return f"{url}.md"
-
-
-def markdown_link(entry: FaqEntry, from_page: str) -> str:
-    """A docs-relative link to an entry's permanent place (an anchor, or its own page), as
-    MkDocs validates it."""
-    fragment = entry_url(entry).partition("#")[2]
-    return relative(page_of(entry), from_page) + (f"#{fragment}" if fragment else "")
-
-
-def relative(target: str, from_page: str) -> str:
-    return posixpath.relpath(target, posixpath.dirname(from_page) or ".")
-
-
-def url_of(page: str) -> str:
-    """The site-relative URL MkDocs gives a Markdown page (directory URLs): `a/b.md` → `a/b/`."""
-    stem = page.removesuffix(".md")
-    if stem == "index":
-        return ""
-    return stem.removesuffix("/index") + "/"
-
-
-def relative_url(target: str, from_url: str) -> str:
-    """A link in raw HTML (which MkDocs does not rewrite) from the page at `from_url`."""
-    path, _, anchor = target.partition("#")
-    link = posixpath.relpath(path or ".", from_url or ".")
-    link = "./" if link == "." else link + ("/" if path.endswith("/") else "")
-    return link + (f"#{anchor}" if anchor else "")
+    """The Markdown page that holds an entry's permanent place."""
+    return markdown_file(entry_url(entry))
 
 
 def group_heading(title: str, anchor: str) -> str:

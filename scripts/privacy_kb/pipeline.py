@@ -1,20 +1,26 @@
-"""Parse and extract stages for a whole source root: articles in, a `Collected` out."""
+"""Parse and extract stages for a whole source root: articles in, a `Collected` out; then what
+the registry and the record of published answers add before any page is written (`prepare`)."""
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .changes import History, history_path, load_history, next_history, with_last_changed
 from .collected import Collected
 from .extract import extract_article_cells
 from .links import source_slugs
 from .overrides import OVERRIDES_FILE, load_overrides
 from .problems import BuildError, Problem
+from .redirects import Redirection, read_redirect_map
+from .registry import Registry, load_registry, stable_ids, with_ids
+from .resources import default_taxonomy_path
 from .sources import ArticleRenderer, discover_articles, read_article
 from .taxonomy import TAXONOMY_FILE, load_taxonomy
 
 KNOWN_PROBLEMS_FILE = "known-problems.txt"
-DEFAULT_TAXONOMY = Path(__file__).resolve().parents[2] / "content" / TAXONOMY_FILE
 
 
 def collect(
@@ -26,14 +32,15 @@ def collect(
 ) -> Collected:
     """Read every article under `source_root` and extract its sections and entries.
 
-    The taxonomy and the list of accepted upstream problems are read from the source root when
-    it has them, else from the bundled `content/` (a corpus folder is read-only upstream text).
+    The taxonomy is read from the source root when it has one, else the package's default (a
+    corpus folder is read-only upstream text); likewise the accepted upstream problems, of
+    which there is no default.
     The editors' cell overrides (`overrides.yml`) are read from the source root only: they pin
     sentences of that text, which another folder (an older revision, a corpus) need not have.
     """
     source_root = source_root.resolve()
     paths = discover_articles(source_root)
-    taxonomy = load_taxonomy(taxonomy_path or _own_or_bundled(source_root, TAXONOMY_FILE))
+    taxonomy = load_taxonomy(taxonomy_path or taxonomy_file(source_root))
     known = read_known_problems(known_problems_path or source_root / KNOWN_PROBLEMS_FILE)
     overrides = load_overrides(overrides_path or source_root / OVERRIDES_FILE, taxonomy)
     slugs = source_slugs(paths)  # unique page names, also where two files share a name
@@ -69,9 +76,51 @@ def collect(
     )
 
 
-def _own_or_bundled(source_root: Path, name: str) -> Path:
-    own = source_root / name
-    return own if own.is_file() else DEFAULT_TAXONOMY.parent / name
+def taxonomy_file(source_root: Path) -> Path:
+    """The taxonomy a source root is built with: its own `taxonomy.yml`, else the default."""
+    own = source_root / TAXONOMY_FILE
+    return own if own.is_file() else default_taxonomy_path()
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What a build knows before it writes a page: the content with its kept ids and last
+    changes, and what the registry of published URLs and the upstream redirect maps ask for."""
+
+    collected: Collected
+    registry: Registry | None = None  # None: built without one
+    registry_path: Path | None = None
+    renames: dict[str, str] = field(default_factory=dict)  # natural id → recorded id
+    history: History = field(default_factory=History)  # published answers, with this build
+    redirections: tuple[Redirection, ...] = ()
+
+    @property
+    def withdrawn_ids(self) -> set[str]:
+        """Recorded answers this build no longer has (their URLs get a "withdrawn" page)."""
+        recorded = {e.id for e in self.registry.entries} if self.registry is not None else set()
+        return recorded - {e.id for e in self.collected.entries}
+
+
+def prepare(
+    source_root: Path,
+    *,
+    known_problems_path: Path | None = None,
+    registry_path: Path | None = None,
+    redirect_maps: Iterable[Path] = (),
+) -> Prepared:
+    """Collect `source_root`, keep the recorded ids of reworded entries (registry.py) and note
+    what changed since the answers last published (changes.py). Reads, never writes: the
+    registry and the history are written by `privacy-kb build` once its site is in place."""
+    collected = collect(source_root, known_problems_path=known_problems_path)
+    redirections = tuple(r for path in redirect_maps for r in read_redirect_map(Path(path)))
+    if registry_path is None:
+        return Prepared(collected, redirections=redirections)
+    registry = load_registry(registry_path)
+    renames = stable_ids(collected, registry)
+    collected = with_ids(collected, renames)
+    history = next_history(load_history(history_path(registry_path)), collected)
+    return Prepared(with_last_changed(collected, history), registry, registry_path, renames,
+                    history, redirections)
 
 
 def read_known_problems(path: Path) -> tuple[str, ...]:

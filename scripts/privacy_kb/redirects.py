@@ -29,6 +29,7 @@ from .collected import Collected
 from .learn import LEARN_ORIGIN
 from .links import learn_path_of, source_slug
 from .problems import BuildError
+from .urls import relative_link, source_page
 
 log = logging.getLogger(__name__)
 
@@ -74,16 +75,16 @@ def upstream_redirects(redirections: Iterable[Redirection], collected: Collected
     The first redirection of a slug wins; an old slug that is one of our pages is left alone.
     """
     hosted = {
-        learn_path: f"sources/{document.slug}/"
+        learn_path: source_page(document.slug)
         for document in collected.documents
         if (learn_path := learn_path_of(document.path)) is not None
     }
-    own_pages = {f"sources/{document.slug}/" for document in collected.documents}
+    own_pages = {source_page(document.slug) for document in collected.documents}
     redirects: dict[str, str] = {}
     for redirection in redirections:
         if not redirection.source_path.endswith(".md"):
             continue  # images and other files: not pages of ours
-        old_page = f"sources/{source_slug(redirection.source_path)}/"
+        old_page = source_page(source_slug(redirection.source_path))
         if old_page in own_pages or old_page in redirects:
             continue
         redirects[old_page] = _target(redirection, hosted)
@@ -133,20 +134,10 @@ def moved_pages(missing: Iterable[str], anchors_of: Mapping[str, Iterable[str]],
     return redirects
 
 
-def relative_url(target: str, from_page: str) -> str:
-    """A site-relative URL (`sources/x/#a`) as seen from the page URL `from_page`."""
-    if "://" in target:
-        return target
-    path, hash_mark, fragment = target.partition("#")
-    relative = posixpath.relpath(path or ".", from_page.rstrip("/") or ".")
-    relative = "./" if relative == "." else relative + "/"
-    return relative + hash_mark + fragment
-
-
 def redirect_html(page: str, target: str) -> str:
     """A static page at `page` forwarding to `target`: meta refresh, canonical link, and a tiny
     script that carries the reader's `#fragment` over (a meta refresh drops it)."""
-    href = relative_url(target, page)
+    href = relative_link(target, page)
     attribute = escape(href, quote=True)
     script = json.dumps(href).replace("</", "<\\/")
     return (

@@ -26,11 +26,11 @@ from typing import Any
 
 from .check import parse_page
 from .collected import Collected
-from .index import entry_url
 from .model import FaqEntry
 from .problems import BuildError
 from .records import load_records, records_text
 from .redirects import element_offsets, moved_pages, write_redirects
+from .urls import answer_page, built_page_url, entry_url, source_page
 
 REGISTRY_FORMAT_VERSION = 1
 REGISTRY_FILE = "published-urls.json"
@@ -295,18 +295,13 @@ def stabilize_ids(collected: Collected, registry: Registry) -> Collected:
 # --- what a build publishes ----------------------------------------------------------------
 
 
-def page_url(relative_html: str) -> str:
-    """`deployments/x/index.html` → `deployments/x/`; `index.html` → ``."""
-    return relative_html.removesuffix("index.html")
-
-
 def built_pages(site_dir: Path) -> list[str]:
     """URLs of the site's pages (folders with an index.html, not the 404 page nor dot folders)."""
     urls = []
     for path in site_dir.rglob("index.html"):
         relative = path.relative_to(site_dir)
         if not any(part.startswith(".") for part in relative.parts):
-            urls.append(page_url(relative.as_posix()))
+            urls.append(built_page_url(relative.as_posix()))
     return sorted(urls)
 
 
@@ -320,7 +315,7 @@ def published_urls(collected: Collected, site: SiteIds, redirects: Iterable[str]
         url = entry_url(entry)
         if site.resolves(url):
             urls.append(PublishedUrl(url, "entry", entry.id))
-        own_page = f"questions/{entry.id}/"
+        own_page = answer_page(entry.id)
         if site.resolves(own_page):
             urls.append(PublishedUrl(own_page, "entry-page", entry.id))
             entry_pages.add(own_page)
@@ -332,7 +327,7 @@ def published_urls(collected: Collected, site: SiteIds, redirects: Iterable[str]
         if page not in entry_pages:
             urls.append(PublishedUrl(page, kind, page.rstrip("/").rsplit("/", 1)[-1]))
     for document in collected.documents:
-        page = f"sources/{document.slug}/"
+        page = source_page(document.slug)
         for section in document.sections:
             url = f"{page}#{section.anchor}"
             if site.resolves(url):
@@ -423,10 +418,10 @@ def plan_aliases(collected: Collected, registry: Registry) -> list[Alias]:
         for natural_id in record.natural_ids:
             aliases.add(Alias(page, natural_id, entry.id))
         if entry.kind in _SECTION_KINDS and entry.source.path in slug_of:
-            source_page = f"sources/{slug_of[entry.source.path]}/"
+            source_url = source_page(slug_of[entry.source.path])
             for anchor in record.anchors:
                 if anchor != entry.source.anchor:
-                    aliases.add(Alias(source_page, anchor, entry.source.anchor))
+                    aliases.add(Alias(source_url, anchor, entry.source.anchor))
     return sorted(aliases)
 
 

@@ -1,10 +1,6 @@
-"""MkDocs glue: write a config that INHERITs the top-level mkdocs.yml, then build in-process.
-
-The generated `mkdocs.yml` (beside `docs_dir`) overrides only what depends on this build: the
-folders, the theme's `custom_dir` (MkDocs resolves relative paths against the generated file,
-not the inherited one) and the `privacy_kb.docfx` extension config (absolute source root, the
-hosted article paths, the accepted upstream problems).
-"""
+"""Running MkDocs for `privacy-kb build`: the project's mkdocs.yml (or the package's base
+configuration), with the docs and site folders of this build and the privacy-kb plugin handed the
+content already collected (plugin.py does the rest, as in `mkdocs build`)."""
 
 from __future__ import annotations
 
@@ -12,93 +8,85 @@ import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
-import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
-from mkdocs.utils.yaml import get_yaml_loader
 
-from .collected import Collected
+from .dates import newest_ms_date, source_date_epoch
+from .outputs import Outputs
+from .pipeline import Prepared
+from .plugin import PrivacyKbPlugin
 from .problems import BuildError
+from .resources import base_config_path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-BASE_CONFIG = PROJECT_ROOT / "mkdocs.yml"
-THEME_OVERRIDES = PROJECT_ROOT / "site_overrides"
-GENERATED_CONFIG = "mkdocs.yml"
+PLUGIN_NAME = "privacy-kb"
+PROJECT_CONFIG = "mkdocs.yml"
+
+
+def default_config_file() -> Path:
+    """The project's `mkdocs.yml` in the current folder when there is one, else the package's
+    base configuration (a build outside any project)."""
+    project = Path(PROJECT_CONFIG)
+    return project if project.is_file() else base_config_path()
 
 
 def render_site(
-    collected: Collected, docs_dir: Path, site_dir: Path, *, strict: bool, site_url: str | None = None
-) -> None:
-    """Build the pages already in `docs_dir` (see `pages.write_pages`) into `site_dir`.
+    prepared: Prepared,
+    docs_dir: Path,
+    site_dir: Path,
+    *,
+    strict: bool,
+    site_url: str | None = None,
+    config_file: Path | None = None,
+) -> tuple[Outputs, dict[str, float]]:
+    """Build the site of `prepared` into `site_dir` with MkDocs and the privacy-kb plugin;
+    returns what the plugin's outputs stage decided and the plugin's stage seconds.
 
-    `site_url`: the address the site is published at (canonical links, og:url, sitemap); None
-    keeps mkdocs.yml's `site_url`, if any. Raises BuildError (one line) when MkDocs fails or,
-    with `strict`, warns.
+    `docs_dir`: an empty folder (every page is generated). `site_url`: the address the site is
+    published at (canonical links, og:url, sitemap, feed); None keeps the config's. Raises
+    BuildError (one line) when MkDocs fails or, with `strict`, warns.
     """
-    config_file = write_config(collected, docs_dir, site_dir, site_url=site_url)
-    with _source_date_epoch(newest_ms_date(collected)), _warnings_of("mkdocs") as warnings:
+    with _source_date_epoch(newest_ms_date(prepared.collected.documents)), _warnings_of("mkdocs") as warnings:
         try:
-            config = load_config(str(config_file), strict=strict)
+            config = site_config(config_file or default_config_file(), docs_dir, site_dir,
+                                 strict=strict, site_url=site_url)
+            plugin = _plugin(config, config_file or default_config_file())
+            plugin.prepared = prepared
+            plugin.report_problems = False  # the build reports and judges them itself
             build(config)
         except MkDocsException as error:
             first = warnings[0] if warnings else str(error).strip().splitlines()[0]
             more = f" (+{len(warnings) - 1} more warnings)" if len(warnings) > 1 else ""
             raise BuildError(f"site build failed: {first}{more}") from None
+    assert plugin.outputs is not None
+    return plugin.outputs, plugin.seconds
 
 
-def configured_site_url(site_url: str | None = None) -> str:
-    """The address the site is published at: `site_url` (--site-url), else mkdocs.yml's
-    `site_url`; "" when neither says (links then stay relative)."""
-    if site_url:
-        return site_url
-    config = yaml.load(BASE_CONFIG.read_text(encoding="utf-8"), Loader=get_yaml_loader())
-    return str((config or {}).get("site_url") or "")
+def site_config(
+    config_file: Path, docs_dir: Path, site_dir: Path, *, strict: bool, site_url: str | None
+) -> MkDocsConfig:
+    if site_url and not site_url.endswith("/"):
+        site_url += "/"
+    return load_config(str(config_file), docs_dir=str(docs_dir.resolve()),
+                       site_dir=str(site_dir.resolve()), strict=strict, site_url=site_url)
 
 
-def write_config(
-    collected: Collected, docs_dir: Path, site_dir: Path, *, site_url: str | None = None
-) -> Path:
-    """The generated config, beside `docs_dir`; returns its path."""
-    config: dict[str, object] = {
-        "INHERIT": str(BASE_CONFIG),
-        "docs_dir": str(docs_dir.resolve()),
-        "site_dir": str(site_dir.resolve()),
-        "theme": {"name": "material", "custom_dir": str(THEME_OVERRIDES)},
-        "markdown_extensions": {
-            "privacy_kb.docfx": {
-                "source_root": str(Path(collected.source_root).resolve()),
-                "hosted": [document.path for document in collected.documents],
-                "known_problems": list(collected.known_problems),
-            }
-        },
-    }
-    if site_url:
-        config["site_url"] = site_url if site_url.endswith("/") else site_url + "/"
-    path = docs_dir.resolve().parent / GENERATED_CONFIG
-    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    return path
-
-
-def newest_ms_date(collected: Collected) -> datetime | None:
-    """The newest ms.date of the sources (MM/DD/YYYY), the site's reproducible build date."""
-    dates = []
-    for document in collected.documents:
-        try:
-            dates.append(datetime.strptime(document.ms_date, "%m/%d/%Y"))
-        except ValueError:
-            continue
-    return max(dates).replace(tzinfo=UTC) if dates else None
+def _plugin(config: MkDocsConfig, config_file: Path) -> PrivacyKbPlugin:
+    plugin = config.plugins.get(PLUGIN_NAME)
+    if not isinstance(plugin, PrivacyKbPlugin):
+        raise BuildError(f"{config_file}: lists no `{PLUGIN_NAME}` plugin (plugins: [privacy-kb])")
+    return plugin
 
 
 @contextmanager
 def _source_date_epoch(date: datetime | None) -> Iterator[None]:
     """Set SOURCE_DATE_EPOCH (MkDocs' build date, sitemap lastmod and gzip mtime) for a build."""
     previous = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = str(int(date.timestamp()) if date else 0)
+    os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(date)
     try:
         yield
     finally:

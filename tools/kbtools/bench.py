@@ -42,8 +42,8 @@ from mkdocs.config import load_config
 from privacy_kb.build import BuildReport, build, index_dir_for
 from privacy_kb.pages import write_pages
 from privacy_kb.problems import Problem
+from privacy_kb.resources import base_config_path
 from privacy_kb.search import KnowledgeIndex
-from privacy_kb.site import BASE_CONFIG
 from privacy_kb.sources import discover_articles
 
 from .questions_eval import DEFAULT_QUESTIONS, EvalReport, evaluate, load_questions
@@ -245,7 +245,7 @@ def plain_config(docs_dir: Path, site_dir: Path) -> dict[str, Any]:
     """Material with our theme features (navigation.prune included), nav settings, search plugin
     and Markdown extensions, minus `privacy_kb.docfx`, our theme overrides and the options that
     name Python objects (our slugify, the emoji index)."""
-    base = yaml.load(BASE_CONFIG.read_text(encoding="utf-8"), Loader=_IgnoreCustomTags)
+    base = yaml.load(base_config_path().read_text(encoding="utf-8"), Loader=_IgnoreCustomTags)
     # Options given as `!!python/name:` (our slugify, the emoji index) read as None: dropped.
     extensions = {
         name: {key: value for key, value in (options or {}).items() if value is not None}
@@ -258,7 +258,7 @@ def plain_config(docs_dir: Path, site_dir: Path) -> dict[str, Any]:
         "site_dir": str(site_dir.resolve()),
         "use_directory_urls": base.get("use_directory_urls", True),
         "theme": {"name": "material", "features": base["theme"]["features"]},
-        "plugins": base["plugins"],
+        "plugins": [],  # neither privacy-kb nor a search plugin
         # Same navigation: pages the site keeps out of the nav stay out of it here too.
         **{key: base[key] for key in ("nav", "not_in_nav") if base.get(key)},
         "markdown_extensions": extensions,

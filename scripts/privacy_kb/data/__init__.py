@@ -1,0 +1,2 @@
+"""Package data of privacy-kb: the base MkDocs configuration and the default taxonomy (read with
+importlib.resources; see resources.py)."""
