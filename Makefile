@@ -7,7 +7,7 @@ CHROMIUM ?= /usr/bin/chromium
 
 AXE := tests/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: setup build serve test lint bench browser axe screenshots clean fuzz
+.PHONY: setup build serve test lint bench browser axe screenshots clean fuzz installed
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,10 @@ setup: $(STAMP)
 build: setup
 	$(BIN)/privacy-kb build --strict
 
-serve: build
-	$(BIN)/privacy-kb serve --host 127.0.0.1 --port 8000
+# MkDocs' own server with the privacy-kb plugin: rebuilds and reloads the page after an edit to an
+# article, an include, the taxonomy or the overrides. (`privacy-kb serve` serves a built site.)
+serve: setup
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 # The browser tests drive Debian's Chromium; install it when we can (root with apt-get).
 browser:
@@ -43,6 +45,24 @@ test: setup browser axe lint
 	$(BIN)/python -m pytest
 	$(BIN)/privacy-kb build --strict
 	$(BIN)/privacy-kb check
+	$(MAKE) --no-print-directory installed
+
+# The package as a user installs it (`pip install .`, not editable), run from outside the
+# checkout: it must find its own data (base config, theme, schemas, taxonomy) and build a source
+# root. Its dependencies are the ones already in .venv.
+INSTALLED := build/installed
+installed: setup
+	rm -rf $(INSTALLED) && mkdir -p $(INSTALLED)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps \
+	  --target $(INSTALLED)/lib .
+	cp -r content/articles $(INSTALLED)/source-articles
+	cd $(INSTALLED) && mkdir -p source && mv source-articles source/articles \
+	  && PYTHONPATH=$(CURDIR)/$(INSTALLED)/lib $(CURDIR)/$(BIN)/python -c \
+	  "import privacy_kb, sys; sys.exit(0 if privacy_kb.__file__.startswith('$(CURDIR)/$(INSTALLED)/lib/') else 'not the installed package: ' + privacy_kb.__file__)" \
+	  && PYTHONPATH=$(CURDIR)/$(INSTALLED)/lib $(CURDIR)/$(BIN)/python -m privacy_kb build \
+	  --source source --site-dir out --no-registry > build.log \
+	  && test -s out/index.html && test -s out/api/entries.json && test -s out/search/meta.json.gz \
+	  && test -s out/assets/privacy-kb-search.js && echo "installed package: built $(INSTALLED)/out"
 
 # PNGs of the home page, a deployment page, an answer page and the matrix, desktop and phone,
 # light and dark, for a person to look at (never compared in tests).
