@@ -5,7 +5,7 @@ Three kinds of entry (PRODUCT.md, content model):
 - `section`: every other section, asked as the taxonomy words it (`section_questions`);
 - `fact`: the sentences that state one privacy facet for one deployment type, asked with the
   facet's wording. A section whose heading names none of the article's deployment types
-  (content/taxonomy.yml `articles`) speaks of all of them; an article with no types gets
+  (data/taxonomy.yml `articles`) speaks of all of them; an article with no types gets
   general facts. Which sentence states what for which type: statements.py.
 Answers are the article's own sentences, never reworded. Each deployment type × facet cell is
 reported (CellReport): filled or not, the editors' override (content/overrides.yml) that

@@ -72,7 +72,7 @@ class ArticleScope:
 
 @dataclass(frozen=True)
 class Taxonomy:
-    """The editorial vocabulary, loaded from content/taxonomy.yml."""
+    """The editorial vocabulary, loaded from data/taxonomy.yml."""
 
     deployment_types: tuple[DeploymentType, ...]
     facets: tuple[Facet, ...]

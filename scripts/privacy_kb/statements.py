@@ -1,5 +1,5 @@
 """What a sentence states: which privacy facets, for which deployment types, and what it needs
-to be read alone. The taxonomy (content/taxonomy.yml) decides all of it, never code:
+to be read alone. The taxonomy (data/taxonomy.yml) decides all of it, never code:
 
 - a facet is stated by one of its trigger terms, with its `subjects` and none of its `unless`;
 - a sentence speaks of the types of its section, narrowed by the types' `scope` wordings it

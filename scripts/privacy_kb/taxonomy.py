@@ -1,4 +1,4 @@
-"""Load and validate the editorial taxonomy (content/taxonomy.yml)."""
+"""Load and validate the editorial taxonomy (data/taxonomy.yml)."""
 
 from __future__ import annotations
 
