@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .aliases import by_page, with_aliases
 from .browser_index import write_browser_index
 from .changes_pages import FeedOptions, change_pages, write_feed
 from .collected import Collected
@@ -31,9 +32,9 @@ from .model import ENTRIES_FORMAT_VERSION, FaqEntry
 from .pages import site_pages
 from .pipeline import Prepared, problem_key
 from .redirects import upstream_redirects, write_redirects
-from .registry import Registry, keep_links
+from .registry import Registry, keep_links, plan_aliases
 from .resources import schema_path
-from .urls import entry_url
+from .urls import entry_url, page_url
 
 ENTRIES_SCHEMA_NAME = "entries.schema.json"
 
@@ -50,10 +51,16 @@ class Outputs:
 
 def generated_pages(prepared: Prepared) -> dict[str, str]:
     """Every Markdown page of the site, by path inside docs (deterministic: same input, same
-    text): the content pages, /changes/, and the "withdrawn" page of every recorded answer gone."""
+    text): the content pages, /changes/, and the "withdrawn" page of every recorded answer gone,
+    with the ids the registry recorded on each kept as aliases (aliases.py)."""
     pages = site_pages(prepared.collected)
     pages.update(change_pages(prepared.history, prepared.collected, prepared.withdrawn_ids))
-    return pages
+    if prepared.registry is None:
+        return pages
+    registry = prepared.registry.with_entries(prepared.collected, prepared.renames)
+    aliases = by_page(plan_aliases(prepared.collected, registry))
+    return {path: with_aliases(text, aliases.get(page_url(path), ()))
+            for path, text in pages.items()}
 
 
 def media_files(collected: Collected) -> dict[str, Path]:

@@ -31,7 +31,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, file_sort_key
+from mkdocs.structure.pages import Page
 
+from .aliases import FRONT_MATTER_KEY
 from .dates import newest_ms_date, source_date_epoch
 from .outputs import Outputs, generated_pages, media_files, write_outputs
 from .pipeline import Prepared, prepare, taxonomy_file, unexpected_problems
@@ -42,6 +44,7 @@ from .resources import theme_dir
 log = get_plugin_logger(__name__)
 
 DOCFX_EXTENSION = "privacy_kb.docfx"
+ALIASES_EXTENSION = "privacy_kb.aliases"  # the ids a page once had (aliases.py)
 SANITIZE_EXTENSION = "privacy_kb.sanitize"  # last: every page's HTML through nh3
 
 
@@ -114,6 +117,13 @@ class PrivacyKbPlugin(BasePlugin[PrivacyKbConfig]):
         # In the order MkDocs reads a docs folder: the navigation comes out the same.
         return Files(kept + sorted(generated + media, key=file_sort_key))
 
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
+                         files: Files) -> str:
+        """The page's alias map (its front matter, aliases.py) for the aliases extension: MkDocs
+        makes the page's Markdown instance from `mdx_configs` right after this event."""
+        config.mdx_configs[ALIASES_EXTENSION] = {"aliases": page.meta.get(FRONT_MATTER_KEY) or {}}
+        return markdown
+
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder) -> LiveReloadServer:
         assert self.prepared is not None
         source_root = Path(self.prepared.collected.source_root)
@@ -132,11 +142,13 @@ class PrivacyKbPlugin(BasePlugin[PrivacyKbConfig]):
 def _configure_extensions(config: MkDocsConfig, docfx_options: dict[str, object]) -> None:
     """The DocFX extension with this build's options (added when the config lacks it), and the
     sanitiser last, whatever the config lists after it."""
-    extensions = [name for name in config.markdown_extensions if name != SANITIZE_EXTENSION]
+    extensions = [name for name in config.markdown_extensions
+                  if name not in (ALIASES_EXTENSION, SANITIZE_EXTENSION)]
     if DOCFX_EXTENSION not in extensions:
         extensions.append(DOCFX_EXTENSION)
-    config.markdown_extensions = [*extensions, SANITIZE_EXTENSION]
+    config.markdown_extensions = [*extensions, ALIASES_EXTENSION, SANITIZE_EXTENSION]
     config.mdx_configs[DOCFX_EXTENSION] = docfx_options
+    config.mdx_configs[ALIASES_EXTENSION] = {"aliases": {}}
 
 
 def _inside(path: str, folder: str) -> bool:

@@ -16,12 +16,10 @@ from __future__ import annotations
 import json
 import logging
 import posixpath
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from html import escape
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -164,28 +162,3 @@ def write_redirects(site_dir: Path, redirects: Mapping[str, str]) -> None:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(redirect_html(page, target), encoding="utf-8", newline="\n")
-
-
-class _ElementFinder(HTMLParser):
-    def __init__(self, ids: set[str]) -> None:
-        super().__init__(convert_charrefs=True)
-        self.ids = ids
-        self.found: dict[str, tuple[int, int]] = {}
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if name == "id" and value in self.ids and value not in self.found:
-                self.found[value] = self.getpos()
-
-    handle_startendtag = handle_starttag
-
-
-def element_offsets(html: str, ids: set[str]) -> dict[str, int]:
-    """Character offset of the start tag of the first element with each id (ids not found are
-    absent)."""
-    finder = _ElementFinder(ids)
-    finder.feed(html)
-    finder.close()
-    # HTMLParser counts lines by "\n" alone (not str.splitlines' other separators).
-    line_starts = [0, *(match.end() for match in re.finditer("\n", html))]
-    return {id_: line_starts[line - 1] + column for id_, (line, column) in finder.found.items()}

@@ -7,7 +7,8 @@ has had and a MinHash fingerprint of its answer. A build
 
 1. keeps recorded ids for reworded entries (`stabilize_ids`, plain data, before any page is
    written),
-2. publishes the ids an entry or a heading had before as aliases on the new page (`plan_aliases`),
+2. publishes the ids an entry or a heading had before as aliases on the new page (`plan_aliases`;
+   aliases.py writes them into the generated pages before they are rendered),
 3. proves that every recorded URL still resolves, directly, through an alias or a redirect page
    (`unresolved_urls`), and only then
 4. records the new URLs (`Registry.updated`, written beside the old file and swapped in).
@@ -29,7 +30,7 @@ from .collected import Collected
 from .model import FaqEntry
 from .problems import BuildError
 from .records import load_records, records_text
-from .redirects import element_offsets, moved_pages, write_redirects
+from .redirects import moved_pages, write_redirects
 from .urls import answer_page, built_page_url, entry_url, source_page
 
 REGISTRY_FORMAT_VERSION = 1
@@ -425,63 +426,6 @@ def plan_aliases(collected: Collected, registry: Registry) -> list[Alias]:
     return sorted(aliases)
 
 
-def inject_aliases(site: SiteIds, aliases: Iterable[Alias]) -> list[Alias]:
-    """Write the aliases into the built pages; returns those written (an id already on the page,
-    or a target missing from it, is skipped)."""
-    by_page: dict[str, list[Alias]] = defaultdict(list)
-    for alias in aliases:
-        by_page[alias.page].append(alias)
-    written = []
-    for page, page_aliases in sorted(by_page.items()):
-        if page not in site.pages:
-            continue
-        ids = site.ids(page)
-        wanted = [
-            dataclasses.replace(a, target=target, fallback="")
-            for a in page_aliases
-            if a.old_id not in ids and (target := _landing(site, page, ids, a))
-        ]
-        if not wanted:
-            continue
-        path = site.site_dir / page / "index.html"
-        html = path.read_text(encoding="utf-8")
-        path.write_text(with_alias_anchors(html, wanted), encoding="utf-8")
-        site.forget(page)
-        written.extend(wanted)
-    return written
-
-
-def _landing(site: SiteIds, page: str, ids: set[str], alias: Alias) -> str:
-    """The id an alias lands on in this build: its target, else its fallback; "" if neither."""
-    for candidate in (alias.target, alias.fallback):
-        if not candidate:
-            continue
-        found = site.title_id(page) if candidate == PAGE_TITLE else candidate
-        if found and found in ids:
-            return found
-    return ""
-
-
-def alias_anchor(old_id: str) -> str:
-    return f'<a id="{_attribute(old_id)}" class="kb-alias" aria-hidden="true"></a>'
-
-
-def with_alias_anchors(html: str, aliases: Iterable[Alias]) -> str:
-    """`html` with an alias anchor inserted right before the first element of each target id."""
-    wanted = defaultdict(list)
-    for alias in aliases:
-        wanted[alias.target].append(alias.old_id)
-    offsets = element_offsets(html, set(wanted))
-    inserts = sorted(((offsets[t], wanted[t]) for t in wanted if t in offsets), reverse=True)
-    for offset, old_ids in inserts:
-        html = html[:offset] + "".join(alias_anchor(i) for i in sorted(set(old_ids))) + html[offset:]
-    return html
-
-
-def _attribute(value: str) -> str:
-    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-
-
 # --- the build step ------------------------------------------------------------------------
 
 
@@ -500,7 +444,6 @@ def keep_links(
     """
     registry = registry.with_entries(collected, renames)
     site = SiteIds(site_dir, redirects)
-    inject_aliases(site, plan_aliases(collected, registry))
     recorded_pages = {record.page for record in registry.urls}
     missing = sorted(recorded_pages - set(site.pages))
     if missing:
