@@ -29,19 +29,17 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, file_sort_key
 from mkdocs.structure.pages import Page
 
 from .aliases import FRONT_MATTER_KEY
 from .dates import newest_ms_date, source_date_epoch
 from .outputs import Outputs, generated_pages, media_files, write_outputs
-from .pipeline import Prepared, prepare, taxonomy_file, unexpected_problems
+from .pipeline import Prepared, prepare, taxonomy_file
 from .problems import BuildError
 from .registry import REGISTRY_FILE
 from .resources import theme_dir
-
-log = get_plugin_logger(__name__)
 
 DOCFX_EXTENSION = "privacy_kb.docfx"
 ALIASES_EXTENSION = "privacy_kb.aliases"  # the ids a page once had (aliases.py)
@@ -60,8 +58,6 @@ class PrivacyKbPlugin(BasePlugin[PrivacyKbConfig]):
     def __init__(self) -> None:
         # Set by `privacy-kb build` before it runs MkDocs; else collected in on_config.
         self.prepared: Prepared | None = None
-        # False when the caller reports problems itself (`privacy-kb build`).
-        self.report_problems = True
         self.outputs: Outputs | None = None
         self.seconds: dict[str, float] = {}
 
@@ -74,9 +70,8 @@ class PrivacyKbPlugin(BasePlugin[PrivacyKbConfig]):
         # Reproducible bytes (sitemap lastmod, gzip mtime) unless the caller dated the build.
         os.environ.setdefault("SOURCE_DATE_EPOCH",
                               source_date_epoch(newest_ms_date(collected.documents)))
-        if self.report_problems:
-            for problem in unexpected_problems(collected):
-                log.warning(str(problem))  # `mkdocs build --strict` fails on them
+        # The articles' problems are logged as MkDocs renders their pages (privacy_kb.docfx),
+        # where `mkdocs build --strict` counts them.
         _configure_extensions(config, {
             "source_root": str(Path(collected.source_root).resolve()),
             "hosted": [document.path for document in collected.documents],

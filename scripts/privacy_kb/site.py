@@ -56,7 +56,6 @@ def render_site(
                                  strict=strict, site_url=site_url)
             plugin = _plugin(config, config_file or default_config_file())
             plugin.prepared = prepared
-            plugin.report_problems = False  # the build reports and judges them itself
             build(config)
         except MkDocsException as error:
             first = warnings[0] if warnings else str(error).strip().splitlines()[0]
