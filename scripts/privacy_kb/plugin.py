@@ -60,6 +60,7 @@ class PrivacyKbPlugin(BasePlugin[PrivacyKbConfig]):
         self.prepared: Prepared | None = None
         self.outputs: Outputs | None = None
         self.seconds: dict[str, float] = {}
+        self._dated = False  # whether this plugin set SOURCE_DATE_EPOCH
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not config.use_directory_urls:
@@ -67,9 +68,11 @@ class PrivacyKbPlugin(BasePlugin[PrivacyKbConfig]):
         if self.prepared is None:
             self.prepared = self._prepare()
         collected = self.prepared.collected
-        # Reproducible bytes (sitemap lastmod, gzip mtime) unless the caller dated the build.
-        os.environ.setdefault("SOURCE_DATE_EPOCH",
-                              source_date_epoch(newest_ms_date(collected.documents)))
+        # Reproducible bytes (sitemap lastmod, gzip mtime) unless the caller dated the build;
+        # undone after the build (`mkdocs serve` builds again in the same process).
+        if "SOURCE_DATE_EPOCH" not in os.environ:
+            os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(newest_ms_date(collected.documents))
+            self._dated = True
         # The articles' problems are logged as MkDocs renders their pages (privacy_kb.docfx),
         # where `mkdocs build --strict` counts them.
         _configure_extensions(config, {
@@ -132,6 +135,16 @@ class PrivacyKbPlugin(BasePlugin[PrivacyKbConfig]):
             self.outputs = write_outputs(self.prepared, Path(config.site_dir), config.site_url or "")
         except BuildError as error:
             raise PluginError(str(error)) from None
+        finally:
+            self._undate()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._undate()
+
+    def _undate(self) -> None:
+        if self._dated:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+            self._dated = False
 
 
 def _configure_extensions(config: MkDocsConfig, docfx_options: dict[str, object]) -> None:

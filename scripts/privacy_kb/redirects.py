@@ -27,7 +27,7 @@ from .collected import Collected
 from .learn import LEARN_ORIGIN
 from .links import learn_path_of, source_slug
 from .problems import BuildError
-from .urls import relative_link, source_page
+from .urls import html_file, relative_link, source_page
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +156,7 @@ def redirect_html(page: str, target: str) -> str:
 def write_redirects(site_dir: Path, redirects: Mapping[str, str]) -> None:
     """Write a redirect page for each old page URL (never over a page of the site)."""
     for page, target in sorted(redirects.items()):
-        path = site_dir / page / "index.html"
+        path = site_dir / html_file(page)
         if path.exists():
             log.debug("%s: a page of the site, no redirect to %s written", page, target)
             continue

@@ -31,7 +31,7 @@ from .model import FaqEntry
 from .problems import BuildError
 from .records import load_records, records_text
 from .redirects import moved_pages, write_redirects
-from .urls import answer_page, built_page_url, entry_url, source_page
+from .urls import answer_page, built_page_url, entry_url, html_file, source_page
 
 REGISTRY_FORMAT_VERSION = 1
 REGISTRY_FILE = "published-urls.json"
@@ -348,7 +348,7 @@ class SiteIds:
 
     def ids(self, page: str) -> set[str]:
         if page not in self._ids:
-            html = (self.site_dir / page / "index.html").read_text(encoding="utf-8", errors="replace")
+            html = (self.site_dir / html_file(page)).read_text(encoding="utf-8", errors="replace")
             self._ids[page] = parse_page(html).ids
         return self._ids[page]
 
@@ -356,7 +356,7 @@ class SiteIds:
         """The id of the page's title (its first <h1>), "" when it has none."""
         if page not in self._page_set:
             return ""
-        html = (self.site_dir / page / "index.html").read_text(encoding="utf-8", errors="replace")
+        html = (self.site_dir / html_file(page)).read_text(encoding="utf-8", errors="replace")
         match = _TITLE_ID.search(html)
         return match.group(1) if match else ""
 

@@ -68,6 +68,11 @@ def page_url(markdown_path: str) -> str:
     return stem.removesuffix("/index") + "/"
 
 
+def html_file(url: str) -> str:
+    """The file of the built page at `url`: `deployments/x/` → `deployments/x/index.html`."""
+    return url.partition("#")[0] + "index.html"
+
+
 def built_page_url(relative_html: str) -> str:
     """The URL of a built page file: `deployments/x/index.html` → `deployments/x/`."""
     return relative_html.removesuffix("index.html")
