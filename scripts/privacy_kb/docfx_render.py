@@ -15,19 +15,14 @@ from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import ETX, STX
 
+from .docfx_conversion import Conversion, DocfxNode, LinkOrigin, resolve_in_root
+from .docfx_images import media_inside
 from .docfx_placeholders import (
     LINK_TOKEN_RE,
     NODE_ATTRIBUTE_RE,
     NODE_MARKER_ANYWHERE_RE,
     NODE_MARKER_RE,
     lookup,
-)
-from .docfx_source import (
-    Conversion,
-    DocfxNode,
-    LinkOrigin,
-    media_inside,
-    resolve_in_root,
 )
 from .docfx_video import video_element
 from .links import LinkResolver
