@@ -25,6 +25,7 @@ from privacy_kb.docfx_inline import rewrite_inline
 from privacy_kb.docfx_limits import MAX_CONTAINERS, MAX_NESTING, flatten, nesting
 from privacy_kb.docfx_lines import AS_TEXT
 from privacy_kb.docfx_placeholders import NODE_MARKER_RE, link_token, node_attribute, node_marker
+from privacy_kb.docfx_render import BODILESS, CONTAINERS
 from privacy_kb.docfx_segments import closes_fence, fence_opening, split_segments
 
 PROGRAM = "\n".join([
@@ -201,6 +202,14 @@ def test_every_processor_has_test_and_run_and_is_registered(tmp_path: Path) -> N
         assert callable(processor.test) and callable(processor.run)
         assert type(processor).__module__.startswith("privacy_kb.docfx_")
         assert type(processor).__module__ != "privacy_kb.docfx_source"
+
+
+def test_every_node_kind_has_a_renderer_in_its_construct_module() -> None:
+    kinds = {"image", "code", "video", "missing-include", "zone", "moniker", "row", "column",
+             "tabs"}  # a "tab" is rendered by its tab set
+    assert set(BODILESS) | set(CONTAINERS) == kinds
+    for renderer in [*BODILESS.values(), *CONTAINERS.values()]:
+        assert renderer.__module__ not in ("privacy_kb.docfx_render", "privacy_kb.docfx_source")
 
 
 def _by_priority(registry) -> list:

@@ -182,3 +182,10 @@ class DocfxQuoteProcessor(BlockProcessor):
         if line.strip() == ">":
             return ""
         return match.group(2) if match else line
+
+
+def render_div_quote(element: etree.Element) -> None:
+    """`> [!div class="nextstepaction"]`: its links look like Learn's buttons."""
+    if "nextstepaction" in (element.get("class") or "").split():
+        for link in element.iter("a"):
+            link.set("class", "md-button md-button--primary")

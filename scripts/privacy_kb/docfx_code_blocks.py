@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import posixpath
 import re
+import xml.etree.ElementTree as etree
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .docfx_code import (
     LANGUAGE_BY_EXTENSION,
@@ -27,9 +29,13 @@ from .docfx_lines import (
     marker_lines,
     triple_colon_parts,
 )
+from .docfx_notes import unavailable_note
 from .docfx_placeholders import node_marker
 from .docfx_source_attrs import parse_attributes
 from .paths import SourceError, read_source_text, resolve_inside
+
+if TYPE_CHECKING:
+    from .docfx_render import DocfxRenderTreeprocessor
 
 
 class CodeProcessor(TripleColonProcessor):
@@ -108,3 +114,20 @@ def _inside(conversion: Conversion, resolved: str, path: str, number: int) -> Pa
     except SourceError as error:
         conversion.report(error.path, error.line, error.what, "not used", fatal=True)
         return None
+
+
+def render_code(render: DocfxRenderTreeprocessor, element: etree.Element, node: DocfxNode
+                ) -> None:
+    """`<pre><code class="language-x">`, or a note when the file is not available."""
+    attrs = node.attrs
+    if "text" in attrs:
+        element.tag = "pre"
+        code = etree.SubElement(element, "code")
+        if attrs.get("language"):
+            code.set("class", f"language-{attrs['language']}")
+        code.text = attrs["text"]
+        return
+    unavailable_note(element, "Code sample not available", "Code sample ",
+                     attrs.get("source", ""),
+                     " is not available (it lives outside this source repository).",
+                     "docfx-missing-code")

@@ -12,6 +12,7 @@ strict as DocFX's, opening and closing.
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as etree
 
 from .docfx_conversion import Conversion, DocfxNode, FileState
 from .docfx_limits import MAX_CONTAINERS
@@ -163,3 +164,14 @@ class ContainerProcessor(TripleColonProcessor):
         if unexpected:
             return f"unexpected attribute `{unexpected[0]}`"
         return self.problem(attrs)
+
+
+def render_labelled(element: etree.Element, node: DocfxNode, label: str) -> None:
+    """A zone or moniker: an info admonition titled with what it applies to."""
+    element.set("class", f"admonition info docfx-{node.kind}")
+    for key in ("range", "pivot", "target"):
+        if key in node.attrs:
+            element.set(f"data-{key}", node.attrs[key])
+    title = etree.Element("p", {"class": "admonition-title"})
+    title.text = label
+    element.insert(0, title)

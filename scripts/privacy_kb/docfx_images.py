@@ -13,7 +13,9 @@ and a content or complex one without alt text: it stays text, with a warning.
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as etree
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from .docfx_containers import close, open_container
 from .docfx_conversion import Conversion, DocfxNode, FileState, resolve_in_root
@@ -28,6 +30,9 @@ from .docfx_lines import (
 from .docfx_placeholders import node_marker
 from .docfx_source_attrs import parse_attributes
 from .paths import MAX_MEDIA_BYTES, SourceError, resolve_inside
+
+if TYPE_CHECKING:
+    from .docfx_render import DocfxRenderTreeprocessor
 
 INLINE_IMAGE = re.compile(r""":::image(?P<attrs>(?:[ \t]+[\w-]+(?:[ \t]*=[ \t]*"[^"\n]*")?)*)[ \t]*:::""")
 
@@ -132,3 +137,75 @@ class InlineImageProcessor(TextProcessor):
     def run(self, state: FileState, text: str, number: int, stack: tuple[str, ...]) -> str:
         return rewrite_inline_images(
             text, lambda problem: invalid_image(self.conversion, state.path, number, problem))
+
+
+def render_image(render: DocfxRenderTreeprocessor, element: etree.Element, node: DocfxNode
+                 ) -> None:
+    """A block image: a `<figure>` with the image, or its alt text when the file is missing."""
+    element.tag = "figure"
+    _figure(element, node)
+
+
+def render_complex_image(render: DocfxRenderTreeprocessor, element: etree.Element,
+                         node: DocfxNode) -> None:
+    """A complex image: the figure, and its body as the long description."""
+    body = list(element)
+    for child in body:
+        element.remove(child)
+    element.tag = "figure"
+    _figure(element, node)
+    details = etree.SubElement(element, "details", {"class": "docfx-image-description"})
+    etree.SubElement(details, "summary", {"class": "docfx-label"}).text = "Description"
+    details.extend(body)
+
+
+def _figure(element: etree.Element, node: DocfxNode) -> None:
+    attrs = node.attrs
+    classes = ["docfx-image", f"docfx-image--{attrs.get('type', 'content').lower()}"]
+    if "border" in attrs and attrs["border"].lower() != "false":
+        classes.append("docfx-image--border")
+    # An icon is decorative (DocFX gives it role="presentation" and no alt text).
+    alt = "" if attrs.get("type", "").lower() == "icon" else attrs.get("alt-text", "")
+    if attrs.get("present"):
+        image = etree.Element("img", {"src": "/" + attrs["resolved"], "alt": alt})
+        element.insert(0, image)
+    else:
+        classes.append("docfx-image--missing")
+        element.set("data-docfx-source", attrs.get("source", ""))
+        if alt:  # an icon has none: it is decorative
+            caption = etree.Element("figcaption")
+            caption.text = alt
+            element.insert(0, caption)
+    element.set("class", " ".join(classes))
+
+
+def render_markdown_image(render: DocfxRenderTreeprocessor, element: etree.Element,
+                          parents: dict[etree.Element, etree.Element]) -> None:
+    """An `<img>` from `![alt](target)` (or an inline `:::image`): its file published, or its
+    alt text shown (as a figure when it is alone in its paragraph)."""
+    origin = render.origin(element.get("src") or "")
+    if origin is None:
+        return
+    conversion = render.conversion
+    path = resolve_in_root(origin.target.split("#")[0].split("?")[0], origin.path)
+    if path is not None and media_inside(conversion, path, origin.path, origin.line):
+        conversion.add_media(path)
+        element.set("src", "/" + path)
+        return
+    conversion.report(origin.path, origin.line, f"image `{origin.target}` not found",
+                      "shown its alt text instead")
+    alt = element.get("alt", "")
+    parent = parents.get(element)
+    if parent is not None and parent.tag == "p" and len(parent) == 1 and not (
+        (parent.text or "").strip() or (element.tail or "").strip()
+    ):
+        parent.tag, parent.text = "figure", None
+        parent.attrib.clear()
+        parent.set("class", "docfx-image docfx-image--missing")
+        parent.remove(element)
+        etree.SubElement(parent, "figcaption").text = alt
+        return
+    tail = element.tail
+    element.clear()
+    element.tag, element.text, element.tail = "span", alt, tail
+    element.set("class", "docfx-image docfx-image--missing")

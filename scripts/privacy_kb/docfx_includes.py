@@ -11,6 +11,7 @@ already being included (a cycle) and `\\[!INCLUDE …]` stay text; includes nest
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as etree
 from typing import TYPE_CHECKING
 
 from .docfx_conversion import (
@@ -24,10 +25,12 @@ from .docfx_conversion import (
 )
 from .docfx_front_matter import parse_front_matter, split_front_matter
 from .docfx_lines import LineProcessor, Lines, TextProcessor, marker_lines
+from .docfx_notes import unavailable_note
 from .docfx_placeholders import node_marker
 from .paths import SourceError, read_source_text, resolve_inside
 
 if TYPE_CHECKING:
+    from .docfx_render import DocfxRenderTreeprocessor
     from .docfx_source import DocfxSourcePreprocessor
 
 MAX_INCLUDE_DEPTH = 8
@@ -145,3 +148,10 @@ class InlineIncludeProcessor(TextProcessor):
                 return ""
             return f"*(included content `{target}` is not available: {included})*"
         return " ".join(text.strip() for text in included if text.strip())
+
+
+def render_missing_include(render: DocfxRenderTreeprocessor, element: etree.Element,
+                           node: DocfxNode) -> None:
+    """A missing include: a note naming it, and why."""
+    unavailable_note(element, "Missing content", "Included content ", node.attrs["target"],
+                     f" is not available ({node.attrs['reason']}).", "docfx-missing-include")

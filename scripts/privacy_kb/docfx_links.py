@@ -11,10 +11,15 @@ run the link and its title into the next lines.
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as etree
+from typing import TYPE_CHECKING
 
-from .docfx_conversion import FileState, LinkOrigin
+from .docfx_conversion import FileState, LinkOrigin, resolve_in_root
 from .docfx_lines import TextProcessor
 from .docfx_placeholders import link_token
+
+if TYPE_CHECKING:
+    from .docfx_render import DocfxRenderTreeprocessor
 
 _LINK_TARGET = re.compile(
     r"(?P<open>\]\([ \t]*)(?P<target><[^>\n]*>|(?:[^\s()<>]|\([^\s()]*\))*)"
@@ -64,3 +69,29 @@ class LinkProcessor(TextProcessor):
                 position = opening.end()
         text = "".join(pieces) + text[position:]
         return _REFERENCE_DEFINITION.sub(token, text)
+
+
+def render_link(render: DocfxRenderTreeprocessor, element: etree.Element) -> None:
+    """An `<a>`: its target resolved against the file it was written in (a hosted page, else
+    Learn); a target out of the source root is left as written, with a warning."""
+    if element.get("href") == "":  # `[text]()`: reported by the source stage
+        element.tag = "span"
+        element.attrib.clear()
+        return
+    origin = render.origin(element.get("href"))
+    if origin is None:
+        return
+    target = origin.target.replace("\\", "/")
+    if target.startswith("~/"):
+        resolved = render.resolver.resolve(target[2:], "")
+    else:
+        resolved = render.resolver.resolve(target, origin.path)
+    if resolved is None:
+        element.set("href", origin.target)
+        if resolve_in_root(target, origin.path) is None and not target.startswith("/"):
+            render.conversion.report(origin.path, origin.line,
+                                     f"link `{origin.target}` leaves the source root",
+                                     "left unchanged")
+        return
+    element.set("href", resolved.href)
+    element.set("data-learn-href", resolved.learn_href)

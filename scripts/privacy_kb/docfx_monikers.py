@@ -6,7 +6,14 @@ moniker, labelled with its range (`docfx_render`). DocFX accepts only `range`, a
 
 from __future__ import annotations
 
-from .docfx_containers import ContainerProcessor
+import xml.etree.ElementTree as etree
+from typing import TYPE_CHECKING
+
+from .docfx_containers import ContainerProcessor, render_labelled
+from .docfx_conversion import DocfxNode
+
+if TYPE_CHECKING:
+    from .docfx_render import DocfxRenderTreeprocessor
 
 
 class MonikerProcessor(ContainerProcessor):
@@ -15,3 +22,8 @@ class MonikerProcessor(ContainerProcessor):
 
     def problem(self, attrs: dict[str, str]) -> str:
         return "" if attrs.get("range") else "no range"
+
+
+def render_moniker(render: DocfxRenderTreeprocessor, element: etree.Element, node: DocfxNode
+                   ) -> None:
+    render_labelled(element, node, f"Applies to: {node.attrs.get('range', '')}")

@@ -9,10 +9,15 @@ the tabs' level, which stays a heading. The group renders as pymdownx.tabbed's m
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as etree
+from typing import TYPE_CHECKING
 
 from .docfx_containers import close_until, open_container
 from .docfx_conversion import DocfxNode, FileState
 from .docfx_lines import LineProcessor, Lines
+
+if TYPE_CHECKING:
+    from .docfx_render import DocfxRenderTreeprocessor
 
 
 class TabProcessor(LineProcessor):
@@ -59,3 +64,31 @@ class TabHeadingEndProcessor(LineProcessor):
     def run(self, state: FileState, match: re.Match[str], number: int,
             stack: tuple[str, ...]) -> Lines:
         return close_until(self.conversion, state, "tabs") + [match.string]
+
+
+def render_tabs(render: DocfxRenderTreeprocessor, element: etree.Element, node: DocfxNode
+                ) -> None:
+    """pymdownx.tabbed's alternate-style markup, which Material styles and scripts."""
+    tab_set = render.next_tab_set()
+    blocks = list(element)
+    for child in blocks:
+        element.remove(child)
+    count = len(node.children)
+    name = f"__docfx_tabbed_{tab_set}"
+    element.set("class", "tabbed-set tabbed-alternate")
+    element.set("data-tabs", f"{tab_set}:{count}")
+    labels = etree.Element("div", {"class": "tabbed-labels"})
+    for index, tab_id in enumerate(node.children, start=1):
+        tab = render.conversion.nodes[tab_id]
+        radio = {"id": f"{name}_{index}", "name": name, "type": "radio"}
+        if index == 1:
+            radio = {"checked": "checked", **radio}
+        element.append(etree.Element("input", radio))
+        label = etree.SubElement(labels, "label", {"for": f"{name}_{index}"})
+        label.set("data-tab-id", tab.attrs["id"])
+        label.text = tab.attrs["title"]
+    element.append(labels)
+    content = etree.SubElement(element, "div", {"class": "tabbed-content"})
+    for block in blocks:
+        block.set("class", "tabbed-block")
+        content.append(block)

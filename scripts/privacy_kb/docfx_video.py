@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from .docfx_conversion import DocfxNode, FileState
@@ -17,7 +18,11 @@ from .docfx_lines import AS_TEXT, Lines, TripleColonProcessor, marker_lines, tri
 from .docfx_placeholders import node_marker
 from .docfx_source_attrs import parse_attributes
 
+if TYPE_CHECKING:
+    from .docfx_render import DocfxRenderTreeprocessor
+
 _SAFE_SCHEMES = ("http", "https")
+_MEDIA_LINK = re.compile(r"^https?://[^?#]+\.(?:mp4|webm|ogg|ogv|mov)(?:[?#].*)?$", re.I)
 _ATTRIBUTES = frozenset({"source", "title", "max-width", "thumbnail", "upload-date"})
 
 
@@ -59,3 +64,25 @@ class VideoProcessor(TripleColonProcessor):
             return AS_TEXT
         node = self.conversion.add_node(DocfxNode("video", state.path, number, attrs))
         return marker_lines(prefix, node_marker(node))
+
+
+def render_video(render: DocfxRenderTreeprocessor, element: etree.Element, node: DocfxNode
+                 ) -> None:
+    video = video_element(node.attrs["source"], node.attrs.get("title", ""))
+    element.attrib.update(video.attrib)
+    element.text = video.text
+    element.extend(video)
+
+
+def render_media_link(element: etree.Element) -> bool:
+    """`![title](https://…/video.mp4)`, DocFX's media link, as a link to the video; False
+    when the `<img>` is not one."""
+    src = element.get("src") or ""
+    if not _MEDIA_LINK.match(src):
+        return False
+    tail, alt = element.tail, element.get("alt", "")
+    element.clear()
+    element.tag, element.tail = "a", tail
+    element.attrib.update({"class": "docfx-video", "href": src})
+    element.text = f"▶ {alt or 'Video'}"
+    return True

@@ -9,8 +9,14 @@ separated by commas; the pdf target has no pivot.
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as etree
+from typing import TYPE_CHECKING
 
-from .docfx_containers import ContainerProcessor
+from .docfx_containers import ContainerProcessor, render_labelled
+from .docfx_conversion import DocfxNode
+
+if TYPE_CHECKING:
+    from .docfx_render import DocfxRenderTreeprocessor
 
 _PIVOTS = re.compile(r"^\s*[a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*\s*$")
 
@@ -30,3 +36,9 @@ class ZoneProcessor(ContainerProcessor):
         if target == "pdf" and pivot is not None:
             return "no pivot on the pdf target"
         return ""
+
+
+def render_zone(render: DocfxRenderTreeprocessor, element: etree.Element, node: DocfxNode
+                ) -> None:
+    pivot = node.attrs.get("pivot") or node.attrs.get("target", "")
+    render_labelled(element, node, f"Applies to: {pivot.replace(',', ', ')}")
