@@ -563,9 +563,33 @@ def test_xref_noloc_and_raw_html(tmp_path: Path) -> None:
         f"{ARTICLE}:1: cross reference `a b` cannot be resolved (no xref map); shown as code"]
     assert construct.rewrite("no_loc", ':::no-loc text="*x* \\"y\\"":::') == '\\*x\\* "y"'
     assert construct.rewrite("raw_html", '<div markdown="1">') == '<div data-markdown="1">'
-    assert construct.text("raw_html").test("<div>") is False
     html, _ = render(tmp_path, 'Use :::no-loc text="**Kept**"::: and <xref:A.B>.\n')
     assert "**Kept**" in html and "<code>A.B</code>" in html
+
+
+@pytest.mark.parametrize(("lines", "expected"), [
+    (['<div MARKDOWN="1">'], ['<div data-markdown="1">']),
+    (["<div markdown>"], ["<div data-markdown>"]),
+    (["<div markdown/>"], ["<div data-markdown/>"]),
+    (['<div title=">" class=\'<\' markdown="1">'], ['<div title=">" class=\'<\' data-markdown="1">']),
+    (['<p>a</p><div id=x markdown = "block">'], ['<p>a</p><div id=x data-markdown = "block">']),
+    (["<div", 'markdown="1">', "markdown here"], ["<div", 'data-markdown="1">', "markdown here"]),
+    (['<div title="a', 'markdown=1" markdown>'], ['<div title="a', 'markdown=1" data-markdown>']),
+    (["a <b and markdown", "markdown text"], ["a <b and markdown", "markdown text"]),  # prose
+    (["<span and markdown", "markdown text"], ["<span and markdown", "markdown text"]),  # inline
+    (["`<div markdown>` <div data-markdown>"], ["`<div markdown>` <div data-markdown>"]),
+])
+def test_raw_html_markdown_attribute_is_renamed_as_a_parser_finds_it(
+        tmp_path: Path, lines: list[str], expected: list[str]) -> None:
+    construct = Construct(tmp_path)
+    assert [construct.source.inline(construct.state, line, 1, ()) for line in lines] == expected
+
+
+@pytest.mark.parametrize("opening", ['<div MARKDOWN="1">', "<div markdown>",
+                                     '<div\n  markdown="1">', '<div title=">" markdown="1">'])
+def test_markdown_in_article_html_is_never_read_nor_nested(tmp_path: Path, opening: str) -> None:
+    html, problems = render(tmp_path, f"{opening}\n\n" * 1_000 + "*x*\n\n" + "</div>\n\n" * 1_000)
+    assert "<em>" not in html and problems == []
 
 
 # -- unknown syntax (docfx_unknown), segments, front matter ----------------------------------------

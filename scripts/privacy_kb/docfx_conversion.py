@@ -73,6 +73,9 @@ class FileState:
     # What the previous line's text was ("paragraph", "list" or None after a blank line), to
     # let a bullet list interrupt a paragraph as it does on Learn (CommonMark).
     text_kind: str | None = None
+    # Inside an HTML start tag at the end of the last line: '' between attributes, a quote
+    # character inside a quoted value, None outside (see `docfx_raw_html`).
+    html_tag: str | None = None
     block_chars: int = 0  # characters since the last blank line (see `docfx_limits`)
     refused: dict[str, int] = field(default_factory=dict)  # containers nested too deep, by kind
     reported: set[str] = field(default_factory=set)  # limits already reported for this file
