@@ -463,6 +463,18 @@ def test_containers_render_labelled_and_side_by_side(tmp_path: Path) -> None:
     assert row.index("Left") < row.index("Right") and row.count('class="docfx-column"') == 2
 
 
+def test_a_row_s_body_reads_like_the_same_text_outside_it(tmp_path: Path) -> None:
+    """A column's body loses its one level of indent, once: a line handed on again (a list
+    after a quote, a list under a paragraph) keeps the rest of its indent."""
+    body = ["> quote", "    - indented after a quote", "", "Text", "  - item"]
+    outside, _ = render(tmp_path / "outside", "\n".join(body) + "\n")
+    inside, _ = render(tmp_path / "inside", ":::row:::\n    :::column:::\n" + "\n".join(
+        "        " + line if line else "" for line in body) + "\n    :::column-end:::\n"
+        ":::row-end:::\n")
+    column = inside[inside.index('min-width:12rem">') + len('min-width:12rem">'):]
+    assert column.strip().startswith(outside.strip())
+
+
 # -- tabs (docfx_tabs) ---------------------------------------------------------------------------
 
 

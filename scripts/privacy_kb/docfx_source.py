@@ -162,15 +162,19 @@ class DocfxSourcePreprocessor(Preprocessor):
         close_all(self.conversion, state, out)
         return out
 
-    def _line(self, state: FileState, line: str, number: int, stack: tuple[str, ...],
-              bounded: bool = False) -> list[str]:
+    def _line(self, state: FileState, line: str, number: int, stack: tuple[str, ...]
+              ) -> list[str]:
         if state.path == PAGE and not BLOCK_INCLUDE.match(line):
             # A generated page is ours, not DocFX: only its include lines are expanded. Text it
             # quotes from an article (even `:::name` shown as text) stays as it is.
             return [line]
-        line = dedent(state, line)
+        line = dedent(state, line)  # once: the steps below may hand the line on again
         if list_ends_quote(state, line):
-            return ["", *self._line(state, line, number, stack)]
+            return ["", *self._scan(state, line, number, stack)]
+        return self._scan(state, line, number, stack)
+
+    def _scan(self, state: FileState, line: str, number: int, stack: tuple[str, ...],
+              bounded: bool = False) -> list[str]:
         if state.fence is not None:
             if closes_fence(state.fence, line):
                 state.fence = None
@@ -179,10 +183,10 @@ class DocfxSourcePreprocessor(Preprocessor):
             line, split = bound_line(state, line, number, self.md.tab_length,
                                      self.conversion.report)
             if split is not None:
-                return [split, *self._line(state, line, number, stack, bounded=True)]
+                return [split, *self._scan(state, line, number, stack, bounded=True)]
         interrupting = list_interrupting_paragraph(state, line)
         if interrupting is not None:
-            return [interrupting, *self._line(state, line, number, stack, bounded=True)]
+            return [interrupting, *self._scan(state, line, number, stack, bounded=True)]
         if not state.in_comment:
             fence = fence_opening(line)
             if fence is not None:
