@@ -34,7 +34,7 @@ HTML comments are never rewritten (`docfx_segments`).
 
 | text processor | priority | construct (module) |
 |---|---|---|
-| `raw_html` | 70 | `markdown="1"` in an article's HTML (`docfx_raw_html`) |
+| `raw_html` | 70 | a `markdown` attribute in an article's HTML (`docfx_raw_html`) |
 | `xref` | 60 | `<xref:uid>` (`docfx_xref`) |
 | `inline_image` | 50 | `:::image …:::` inside a line (`docfx_images`) |
 | `no_loc` | 40 | `:::no-loc text="…":::` (`docfx_noloc`) |
