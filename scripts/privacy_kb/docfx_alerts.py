@@ -6,7 +6,10 @@ class="x" id="y"]` a `<div>`, `> [!VIDEO https://…]` is a video; lines before 
 are an ordinary blockquote. So `> [!NOTE]` … `> [!WARNING]` … in one blockquote is two alerts.
 Alerts become Material admonitions (`div.admonition.note` with a `p.admonition-title`), as
 pymdownx.quotes makes them. A marker with text after it on its line (`> [!NOTE] text`) is not a
-marker: the line stays text, as in DocFX.
+marker: the line stays text, with a warning, as in DocFX.
+
+In the source stage, `DivProcessor` ends a paragraph after `> [!div …]` (so that a list can
+follow it) and `section_marker_problem` finds the markers that are text.
 """
 
 from __future__ import annotations
@@ -18,10 +21,14 @@ from collections.abc import Callable
 from markdown.blockparser import BlockParser
 from markdown.blockprocessors import BlockProcessor
 
+from .docfx_commonmark import QUOTE_PREFIX
+from .docfx_conversion import FileState
+from .docfx_lines import LineProcessor, Lines
 from .docfx_video import video_element
 
 __all__ = [
-    "ALERT_TYPES", "DocfxQuoteProcessor", "QuoteSection", "is_section_marker", "quote_sections"
+    "ALERT_TYPES", "DivProcessor", "DocfxQuoteProcessor", "QuoteSection", "is_section_marker",
+    "quote_sections", "section_marker_problem",
 ]
 
 ALERT_TYPES = ("NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION")
@@ -30,6 +37,7 @@ _DIV = re.compile(r"^ {0,3}\[!div(?:[ \t]+(?P<attrs>[^\]]*))?\][ \t]*$", re.I)
 _VIDEO = re.compile(r"^ {0,3}\[!video[ \t]+(?P<url>[^\s\]]+)[ \t]*\][ \t]*$", re.I)
 _DIV_ATTRIBUTE = re.compile(r"""(?P<key>[A-Za-z][\w-]*)\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""")
 _KEPT_DIV_ATTRIBUTES = re.compile(r"^(?:class|id|data-[\w-]+)$")
+_SECTION_MARKER = re.compile(r"^ {0,3}\[!(note|tip|important|warning|caution|div|video)\b", re.I)
 MAX_QUOTE_DEPTH = 64  # a backstop: the source stage flattens deeper nesting first
 
 
@@ -61,6 +69,29 @@ def div_attributes(text: str) -> dict[str, str]:
 def is_section_marker(line: str) -> bool:
     """Whether a blockquote line (without its `>`) starts a section."""
     return bool(_ALERT.match(line) or _DIV.match(line) or _VIDEO.match(line))
+
+
+def section_marker_problem(line: str) -> str:
+    """What is wrong with a blockquote line that looks like a section marker but has more on
+    its line (`> [!NOTE] text`: DocFX warns too); '' for any other line."""
+    quote = QUOTE_PREFIX.match(line).group(0)
+    body = line[len(quote) :]
+    marker = _SECTION_MARKER.match(body) if ">" in quote else None
+    if marker and not is_section_marker(body):
+        return f"`[!{marker.group(1)}]` with more on its line is not a quote section"
+    return ""
+
+
+class DivProcessor(LineProcessor):
+    """`> [!div class="…"]` on a line of its own: a blank quote line after it, so that a list
+    can follow it."""
+
+    RE = re.compile(r"^(?P<prefix>[ \t]*>)[ \t]*\[!div\b[^\]]*\][ \t]*$", re.I)
+
+    def run(self, state: FileState, match: re.Match[str], number: int,
+            stack: tuple[str, ...]) -> Lines:
+        line = match.group(0)
+        return [self.source.inline(state, line, number, stack), match.group("prefix")]
 
 
 def quote_sections(lines: list[str]) -> list[QuoteSection]:
@@ -151,3 +182,10 @@ class DocfxQuoteProcessor(BlockProcessor):
         if line.strip() == ">":
             return ""
         return match.group(2) if match else line
+
+
+def render_div_quote(element: etree.Element) -> None:
+    """`> [!div class="nextstepaction"]`: its links look like Learn's buttons."""
+    if "nextstepaction" in (element.get("class") or "").split():
+        for link in element.iter("a"):
+            link.set("class", "md-button md-button--primary")

@@ -1,22 +1,24 @@
-"""Triple-colon constructs inside a line: `:::image …:::` in a paragraph or a table cell, and
-`:::no-loc text="…":::` (text kept as written, never translated, never read as markdown).
+"""Constructs inside a line, together: cross references, `:::image …:::` and no-loc text.
 
-Both are rewritten in the source stage into plain markdown: an image into `![alt](source)`, so
-that it goes through the same link and media handling as any markdown image, and no-loc text
-into backslash-escaped text. The patterns have no nested quantifiers over the same characters,
-so matching is linear in the length of the line.
+Each is a text processor of its own (`docfx_xref`, `docfx_images`, `docfx_noloc`), which the
+source stage runs in turn; `rewrite_inline` runs the three on one text, in the same order.
+Also here: `HTML_RE`, the inline HTML pattern the extension gives Python-Markdown.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
-from .docfx_source_attrs import parse_attributes
+from .docfx_conversion import escape_markdown
+from .docfx_images import INLINE_IMAGE, image_problem, rewrite_inline_images
+from .docfx_noloc import NO_LOC, rewrite_no_loc
+from .docfx_xref import XREF, rewrite_xrefs
 
-INLINE_IMAGE = re.compile(r""":::image(?P<attrs>(?:[ \t]+[\w-]+(?:[ \t]*=[ \t]*"[^"\n]*")?)*)[ \t]*:::""")
-NO_LOC = re.compile(r''':::no-loc text="(?P<text>(?:[^"\\\n]|\\.)*)":::''')
-XREF = re.compile(r"""<xref:(?P<uid>"[^"\n<>]*"|'[^'\n<>]*'|[^\s"'<>]+)>""")
+__all__ = [
+    "HTML_RE", "INLINE_IMAGE", "NO_LOC", "XREF", "escape_markdown", "image_problem",
+    "rewrite_inline", "rewrite_xrefs",
+]
+
 # Python-Markdown's inline HTML pattern with CommonMark's names: a tag name is letters, digits
 # and `-`, an attribute name letters, digits, `_.:-`; so `<your_endpoint>` and `<a?b>` are text,
 # as on Learn, instead of vanishing as unknown tags.
@@ -28,61 +30,15 @@ HTML_RE = (
     r"!\[CDATA\[(?:(?!<!\[CDATA\[|\]\]>).)*\]\]"
     r")>)"
 )
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()>#+\-.!|])")
-
-
-def image_problem(attrs: dict[str, str]) -> str:
-    """Why DocFX rejects an `:::image` ('' when it is valid)."""
-    if not attrs.get("source"):
-        return "no source"
-    kind = attrs.get("type", "content").lower()
-    if kind in ("content", "complex") and not attrs.get("alt-text"):
-        return f"no alt-text on a {kind} image"
-    return ""
-
-
-def escape_markdown(text: str) -> str:
-    """`text` as markdown that shows exactly `text`."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", text).replace("<", "&lt;")
 
 
 def rewrite_inline(text: str, invalid_image: Callable[[str], None],
                    unresolved_xref: Callable[[str], None] = lambda uid: None) -> str:
-    """`text` with inline images and no-loc text as plain markdown; `invalid_image(problem)` is
-    called for each image DocFX would reject (it stays text). `<xref:uid>` becomes the uid as
-    code (there is no xref map to resolve it with): `unresolved_xref(uid)` is called."""
+    """`text` with cross references as code, inline images as `![alt](source)` and no-loc text
+    as escaped text; `invalid_image(problem)` is called for each image DocFX would reject (it
+    stays text), `unresolved_xref(uid)` for each cross reference."""
     if "<xref:" in text:
         text = rewrite_xrefs(text, unresolved_xref)
     if ":::" not in text:
         return text
-
-    def image(match: re.Match[str]) -> str:
-        attrs = parse_attributes(match.group("attrs"))
-        problem = image_problem(attrs)
-        if problem:
-            invalid_image(problem)
-            return match.group(0)
-        icon = attrs.get("type", "").lower() == "icon"  # decorative: no alt text (DocFX)
-        alt = ("" if icon else attrs.get("alt-text", "")).replace("[", "\\[").replace("]", "\\]")
-        return f"![{alt}]({attrs['source']})"
-
-    def no_loc(match: re.Match[str]) -> str:
-        return escape_markdown(re.sub(r"\\(.)", r"\1", match.group("text")))
-
-    return NO_LOC.sub(no_loc, INLINE_IMAGE.sub(image, text))
-
-
-def rewrite_xrefs(text: str, unresolved_xref: Callable[[str], None]) -> str:
-    """`<xref:System.String>` as the code span `System.String`; `\\<xref:…>` stays text."""
-
-    def xref(match: re.Match[str]) -> str:
-        before = match.string[: match.start()]
-        if (len(before) - len(before.rstrip("\\"))) % 2:  # escaped: the text itself
-            return "&lt;xref:" + match.group("uid") + "&gt;"
-        uid = match.group("uid")
-        if uid[:1] in "\"'":
-            uid = uid[1:-1]
-        unresolved_xref(uid)
-        return "`` " + uid.replace("`", "") + " ``"
-
-    return XREF.sub(xref, text)
+    return rewrite_no_loc(rewrite_inline_images(text, invalid_image))

@@ -12,6 +12,12 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+from .docfx_commonmark import LIST_ITEM, QUOTE_PREFIX
+
+if TYPE_CHECKING:
+    from .docfx_conversion import FileState, Report
 
 MAX_NESTING = 24
 MAX_CONTAINERS = 16
@@ -51,3 +57,33 @@ def as_code_span(line: str) -> str:
     fence = "`" * (longest + 1)
     indent = line[: len(line) - len(line.lstrip(" "))]
     return f"{indent}{fence} {line.strip()} {fence}"
+
+
+def bound_line(state: FileState, line: str, number: int, tab_length: int, report: Report
+               ) -> tuple[str, str | None]:
+    """`line` within the limits, and the blank line (with the line's quote markers) to put
+    before it when its paragraph is cut; None when it is not. Each limit is reported once a
+    file: the first line past it names the place."""
+    def once(what: str, action: str) -> None:
+        if what not in state.reported:
+            state.reported.add(what)
+            report(state.path, number, what, action)
+
+    if not line.strip():
+        state.block_chars = 0
+        return line, None
+    if nesting(line, len(state.stack), tab_length) > MAX_NESTING:
+        once(f"nested deeper than {MAX_NESTING} levels", "the deeper levels shown as text")
+        line = flatten(line, len(state.stack), tab_length)
+    if len(line) > MAX_LINE and not state.in_comment:
+        once(f"line longer than {MAX_LINE:,} characters", "shown as code")
+        line = as_code_span(line)
+    if "|" in line or LIST_ITEM.match(line):
+        return line, None  # table cells and list items are texts of their own
+    state.block_chars += len(line)
+    if state.block_chars > MAX_BLOCK and state.block_chars > len(line):
+        once(f"paragraph longer than {MAX_BLOCK:,} characters", "cut into paragraphs")
+        # The line is handled again after the cut, and counts for its new paragraph then.
+        state.block_chars = 0
+        return line, QUOTE_PREFIX.match(line).group(0).rstrip()
+    return line, None
