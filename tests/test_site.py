@@ -390,3 +390,11 @@ def test_screenshots_sample_every_page_type_of_the_site(built_site: BuiltSite, t
         page, _, fragment = url.partition("#")
         text = read(built_site, page.rstrip("/"))
         assert not fragment or f'id="{fragment}"' in text
+
+
+def test_every_page_title_names_the_site_once(built_site: BuiltSite) -> None:
+    site_name = "Foundry model privacy answers"
+    for page in ("", "questions/", "deployments/serverless-api/", "changes/"):
+        title = re.search(r"<title>([^<]*)</title>", read(built_site, page)).group(1)
+        assert title.count(site_name) == 1, (page, title)
+    assert re.search(r"<title>([^<]*)</title>", read(built_site, "")).group(1) == site_name
