@@ -32,9 +32,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from privacy_kb import pipeline
+from privacy_kb.answer_pages import after_answer_html, answer_markdown
 from privacy_kb.build import build
 from privacy_kb.docfx import markdown_extensions
-from privacy_kb.pages import SiteContent, SiteOptions, question_page, source_page
+from privacy_kb.pages import SiteContent, SiteOptions, source_page
 from privacy_kb.problems import BuildError
 from test_hostile_sources import VECTORS, script_in_html
 
@@ -228,7 +229,7 @@ def check_source(article: bytes, include: str) -> int:
         md = site_markdown(root, [d.path for d in collected.documents])
         site = SiteContent(collected, SiteOptions())
         pages = [source_page(d) for d in collected.documents]
-        pages += [question_page(site, entry) for entry in collected.entries]
+        pages += [answer_markdown(site, entry) for entry in collected.entries]
         for page in pages:
             md.reset()
             html = md.convert(page.split("\n---\n", 1)[-1])
@@ -241,6 +242,7 @@ def check_source(article: bytes, include: str) -> int:
             assert not script_in_html(markdown.markdown(entry.answer_markdown)), \
                 entry.answer_markdown[:300]
             assert "\x02" not in entry.answer_markdown, entry.answer_markdown[:300]
+            assert not script_in_html(after_answer_html(site, entry))  # HTML of escaped text
             assert "\x03" not in entry.answer_text, entry.answer_text[:300]
         return len(pages)
 

@@ -251,7 +251,7 @@ def test_top_level_config_lists_the_docfx_extensions() -> None:
     assert config["theme"]["font"] is False
     assert "navigation.prune" in config["theme"]["features"]
     assert config.get("site_url") is None  # set per build (--site-url), never a local default
-    assert "/questions/*.md" in config["not_in_nav"]
+    assert "/questions/*.md" in config["not_in_nav"] and "/sources/*.md" in config["not_in_nav"]
 
 
 def test_strict_build_fails_with_one_line_on_a_broken_link(tmp_path: Path) -> None:

@@ -7,10 +7,11 @@ Pages (URL scheme is a contract, PRODUCT.md "Site"):
 | `index.md` | what this is, the privacy matrix (facets × types; the reader picks the columns), deployment-type cards, the sources |
 | `deployments/<type-id>.md` | a type's facets, then its source sections once each, every paragraph marked with the facets it answers |
 | `questions.md` | every question grouped by facet; general entries are answered here |
-| `questions/<entry-id>.md` | one answer: its permanent, shareable URL with a link preview (not in the nav) |
 | `sources/<slug>.md` | an article, rendered by privacy_kb.docfx from a one-line include |
 
-Only deployment types that some entry speaks of get a card, a matrix column and a page.
+Only deployment types that some entry speaks of get a card, a matrix column and a page. Each
+answer's own page (`/questions/<entry-id>/`) is written after the MkDocs build by
+`answer_pages.py`.
 
 Search shaping (Material's lunr runs in the browser; measured with site_search_eval, see
 `SiteOptions`): every entry is one search target, its own page `/questions/<id>/`, whose title
@@ -90,8 +91,6 @@ def site_pages(collected: Collected, options: SiteOptions = SiteOptions()) -> di
     pages = {"index.md": home_page(site), markdown_file(QUESTIONS): questions_page(site)}
     for deployment_type in site.types:
         pages[markdown_file(type_page(deployment_type.id))] = deployment_page(site, deployment_type)
-    for entry in collected.entries:
-        pages[question_page_path(entry)] = question_page(site, entry)
     for document in collected.documents:
         pages[markdown_file(source_page_url(document.slug))] = source_page(document, options)
     return pages
@@ -116,6 +115,7 @@ class SiteContent:
         named = {t for e in collected.entries for t in e.deployment_types}
         self.types = tuple(t for t in collected.taxonomy.deployment_types if t.id in named)
         self.documents = {d.path: d for d in collected.documents}
+        self._cells: dict[tuple[str, str], tuple[FaqEntry, bool]] | None = None
 
     def document_of(self, entry: FaqEntry) -> SourceDocument | None:
         return self.documents.get(entry.source.path)
@@ -128,6 +128,29 @@ class SiteContent:
             return type_id in entry.deployment_types
         scope = self.taxonomy.types_of_article(entry.source.path)
         return any(t.id == type_id for t in scope)
+
+    def answer_cells(self) -> dict[tuple[str, str], tuple[FaqEntry, bool]]:
+        """(type, facet) → the fact answering it and whether it is general (`answer_for`),
+        found in one pass over the entries: every answer page shows a row of cells."""
+        if self._cells is None:
+            scopes: dict[str, tuple[str, ...]] = {}
+            for scope in self.taxonomy.articles:  # the first scope of a path, as types_of_article
+                scopes.setdefault(scope.path, scope.types)
+            specific: dict[tuple[str, str], FaqEntry] = {}
+            general: dict[tuple[str, str], FaqEntry] = {}
+            for entry in self.entries:
+                if entry.kind != "fact":
+                    continue
+                for facet_id in entry.facets:
+                    if entry.deployment_types:
+                        for type_id in entry.deployment_types:
+                            specific.setdefault((type_id, facet_id), entry)
+                    else:
+                        for type_id in scopes.get(entry.source.path, ()):
+                            general.setdefault((type_id, facet_id), entry)
+            self._cells = {key: (entry, True) for key, entry in general.items()}
+            self._cells.update({key: (entry, False) for key, entry in specific.items()})
+        return self._cells
 
     def general_for(self, type_id: str) -> list[FaqEntry]:
         return [e for e in self.entries
@@ -272,13 +295,9 @@ def matrix_cell(site: SiteContent, type_id: str, facet_id: str, from_url: str = 
 
 
 def answer_for(site: SiteContent, type_id: str, facet_id: str) -> tuple[FaqEntry | None, bool]:
-    """The fact entry answering a facet for a type, and whether it is a general statement."""
-    facts = [e for e in site.entries if e.kind == "fact" and facet_id in e.facets]
-    specific = next((e for e in facts if type_id in e.deployment_types), None)
-    if specific is not None:
-        return specific, False
-    general = next((e for e in facts if not e.deployment_types and site.applies_to(e, type_id)), None)
-    return general, general is not None
+    """The fact entry answering a facet for a type, and whether it is a general statement: the
+    first fact named for the type, else the first general one of an article covering it."""
+    return site.answer_cells().get((type_id, facet_id), (None, False))
 
 
 def first_sentence(text: str) -> str:
@@ -512,8 +531,7 @@ def question_links(site: SiteContent, entries: list[FaqEntry], page: str) -> str
             display_name(site.taxonomy.deployment_type(t)) for t in entry.deployment_types
         )
         # The answer's own page: the whole answer (a type page spreads a fact over its statements).
-        target = markdown_link(answer_page(entry.id), page)
-        items.append(f"- [{escape(entry.question)}]({target}) — {escape(names)}")
+        items.append(f"- {answer_link(entry, page, entry.question)} — {escape(names)}")
     # A plain list: a `markdown` div around thousands of items is quadratic in Python-Markdown.
     return "\n".join(items) + "\n"
 
@@ -521,45 +539,17 @@ def question_links(site: SiteContent, entries: list[FaqEntry], page: str) -> str
 # --- one page per answer -------------------------------------------------------------------
 
 
-def question_page_path(entry: FaqEntry) -> str:
-    return markdown_file(answer_page(entry.id))
+# Answer pages are not MkDocs pages: privacy_kb.answer_pages writes them after the build. Links
+# to them are raw HTML (`<a href="../questions/<id>/">`), which MkDocs neither rewrites nor
+# validates; `privacy-kb check` does.
 
 
-def question_page(site: SiteContent, entry: FaqEntry) -> str:
-    """An answer's own short page: the question, the verbatim answer, its provenance, and what
-    the other deployment types' answers to the same facet are. Its front matter carries the
-    link preview (see site_overrides/main.html)."""
-    page = question_page_path(entry)
-    indexed = site.options.search_target == "question-page"
-    types = [site.taxonomy.deployment_type(t) for t in entry.deployment_types]
-    applies = ", ".join(
-        f'<a href="{html.escape(relative_link(type_page(t.id), page_url(page)))}">'
-        f"{html.escape(display_name(t))}</a>" for t in types
-    ) or "every deployment type its article covers"
-    also_called = ""
-    if site.options.type_names_in_search and types:
-        names = [alias for t in types for alias in t.aliases]
-        also_called = f' <span class="kb-also-called">(also called: {html.escape(", ".join(names))})</span>'
-    boost = search_boost(site.options, entry) if indexed else None
-    parts = [
-        front_matter(entry.question, link_preview(entry), search_exclude=not indexed,
-                     search_boost=boost, extra={"kb_preview": True}),
-        f"# {escape(entry.question)}\n",
-        (f'<p class="kb-applies" data-kb-entry="{entry.id}" '
-         f'data-kb-types="{" ".join(entry.deployment_types)}">'
-         f"Applies to: {applies}{also_called}</p>\n"),
-        entry.answer_markdown.strip() + "\n",
-        last_changed_line(site, entry, page),
-    ]
-    if indexed and site.options.aliases_in_search:
-        wordings = [a for a in entry.aliases if a != entry.question]
-        if wordings:
-            items = "\n".join(f"    - {escape(w)}" for w in wordings)
-            parts.append(f'??? question "Also asked as"\n\n{items}\n')
-    parts.append(provenance(site, entry, page, permalink_to_type_page=True))
-    if entry.facets:
-        parts.append(other_types_answers(site, entry, page))
-    return "\n".join(parts)
+def answer_link(entry: FaqEntry, page: str, text: str) -> str:
+    """An HTML link, inside Markdown, from the page `page` to an entry's own page; `text` is
+    plain (Markdown still reads the text between the tags: its specials are escaped too)."""
+    href = relative_link(answer_page(entry.id), page_url(page))
+    shown = _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(" ".join(text.split()), quote=False))
+    return f'<a href="{html.escape(href)}">{shown}</a>'
 
 
 def last_changed_line(site: SiteContent, entry: FaqEntry, page: str) -> str:
@@ -572,31 +562,6 @@ def last_changed_line(site: SiteContent, entry: FaqEntry, page: str) -> str:
     link = html.escape(relative_link(f"{CHANGES}#build-{number}", page_url(page)))
     return (f'<p class="kb-last-changed" {_NO_SEARCH}>Text last changed: '
             f'<time datetime="{date}">{readable_date(date)}</time> (<a href="{link}">build {number}</a>)</p>\n')
-
-
-def search_boost(options: SiteOptions, entry: FaqEntry) -> float | None:
-    """The `search.boost` of an answer's page (None: Material's default, 1)."""
-    boost = 1.0 if entry.kind == "fact" else options.section_boost
-    return None if boost == 1.0 else boost
-
-
-def other_types_answers(site: SiteContent, entry: FaqEntry, page: str) -> str:
-    facet = site.taxonomy.facet(entry.facets[0])
-    rows = []
-    for deployment_type in site.types:
-        if deployment_type.id in entry.deployment_types:
-            continue
-        cell = _shown(matrix_cell(site, deployment_type.id, facet.id, page_url(page)))
-        link = relative_link(type_page(deployment_type.id), page_url(page))
-        rows.append(f'<tr><th scope="row"><a href="{html.escape(link)}">'
-                    f"{html.escape(display_name(deployment_type))}</a></th><td>{cell}</td></tr>")
-    return (
-        group_heading(f"{facet.name}: the other deployment types", "other-types")
-        + "\nWhat the sources say about this question for each other deployment type.\n\n"
-        + '<table class="kb-other-types"><thead><tr><th scope="col">Deployment type</th>'
-        '<th scope="col">Answer</th></tr></thead>\n<tbody>\n' + "\n".join(rows)
-        + "\n</tbody></table>\n"
-    )
 
 
 # --- source pages --------------------------------------------------------------------------
@@ -672,7 +637,7 @@ def provenance(site: SiteContent, entry: FaqEntry, page: str, *,
     if permalink_to_type_page:
         parts.append(f"[In context on its deployment type's page]({markdown_link(entry_url(entry), page)})")
     else:
-        parts.append(f"[Answer's own page]({markdown_link(answer_page(entry.id), page)})")
+        parts.append(answer_link(entry, page, "Answer's own page"))
     permalink = relative_link(answer_page(entry.id), page_url(page))
     button = (
         f'<button type="button" class="kb-copy-link" data-kb-anchor="{entry.id}" '

@@ -10,8 +10,9 @@ Thin on purpose: each event hands plain data to the pipeline's stages and back.
   site's Files, in place of whatever the docs folder holds (the source root itself, in the
   repository: every page is generated from it);
 - `on_serve`: watch the source root and the taxonomy, so `mkdocs serve` rebuilds after an edit;
-- `on_post_build`: the feed, JSON API, Whoosh index, search box index, redirects and the
-  registry's check that every published URL still resolves (outputs.write_outputs).
+- `on_post_build`: the answer pages (answer_pages.write_answer_pages), then the feed, JSON API,
+  Whoosh index, search box index, redirects and the registry's check that every published URL
+  still resolves (outputs.write_outputs).
 
 `privacy-kb build` runs MkDocs with this plugin too (site.py), after collecting the articles
 itself (`prepared`): it adds `--strict` on problems, writing the registry, and the atomic swap.
@@ -34,8 +35,9 @@ from mkdocs.structure.files import File, Files, file_sort_key
 from mkdocs.structure.pages import Page
 
 from .aliases import FRONT_MATTER_KEY
+from .answer_pages import write_answer_pages
 from .dates import newest_ms_date, source_date_epoch
-from .outputs import Outputs, generated_pages, media_files, write_outputs
+from .outputs import Outputs, generated_pages, media_files, registry_aliases, write_outputs
 from .pipeline import Prepared, prepare, taxonomy_file
 from .problems import BuildError
 from .registry import REGISTRY_FILE
@@ -132,6 +134,12 @@ class PrivacyKbPlugin(BasePlugin[PrivacyKbConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.prepared is not None
         try:
+            # First the answer pages (not MkDocs pages: answer_pages.py), which the registry's
+            # check below must find.
+            start = time.perf_counter()
+            write_answer_pages(self.prepared.collected, config, Path(config.site_dir),
+                               aliases=registry_aliases(self.prepared))
+            self.seconds["answers"] = time.perf_counter() - start
             self.outputs = write_outputs(self.prepared, Path(config.site_dir), config.site_url or "")
         except BuildError as error:
             raise PluginError(str(error)) from None
