@@ -117,6 +117,19 @@ def test_enter_in_the_box_opens_the_first_answer(browser: Any) -> None:
     assert urlsplit(browser.url).path == f"/docs/kb/questions/{results[0]['id']}/"
 
 
+def test_the_box_searches_from_an_answer_page(browser: Any, built_site: BuiltSite) -> None:
+    """Answer pages are written after MkDocs from our own template (answer_pages.py): opened
+    as from a wiki link, their box finds answers and opens them."""
+    entry = next(e for e in built_site.collected.entries if e.kind == "fact")
+    browser.goto(browser.base + f"questions/{entry.id}/")
+    browser.locator(SEARCH_INPUT).wait_for(state="attached")
+    results = search(browser, "Is my data used to train models with a serverless API?")
+    assert results
+    with browser.expect_navigation():
+        browser.locator(SEARCH_INPUT).press("Enter")
+    assert urlsplit(browser.url).path == f"/docs/kb/questions/{results[0]['id']}/"
+
+
 def test_filters_keep_one_type_and_one_article(browser: Any, built_site: BuiltSite) -> None:
     _reset(browser)
     search(browser, "is my data stored")
