@@ -617,8 +617,7 @@ def other_wordings(site: SiteContent, entry: FaqEntry) -> list[str]:
     return [a for a in entry.aliases if a != entry.question]
 
 
-def provenance(site: SiteContent, entry: FaqEntry, page: str, *,
-               permalink_to_type_page: bool = False) -> str:
+def provenance(site: SiteContent, entry: FaqEntry, page: str) -> str:
     """From which article and section an answer comes (with its date and live Learn link), and
     the copy-link control, which copies the absolute URL of the answer's own page."""
     source = entry.source
@@ -634,10 +633,7 @@ def provenance(site: SiteContent, entry: FaqEntry, page: str, *,
         parts.append(f"dated {escape(readable_date(source.ms_date))}")
     if source.learn_url:
         parts.append(f"[View on Microsoft Learn]({source.learn_url})")
-    if permalink_to_type_page:
-        parts.append(f"[In context on its deployment type's page]({markdown_link(entry_url(entry), page)})")
-    else:
-        parts.append(answer_link(entry, page, "Answer's own page"))
+    parts.append(answer_link(entry, page, "Answer's own page"))
     permalink = relative_link(answer_page(entry.id), page_url(page))
     button = (
         f'<button type="button" class="kb-copy-link" data-kb-anchor="{entry.id}" '
