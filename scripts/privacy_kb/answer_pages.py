@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import gzip
 import html
-import logging
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
@@ -52,10 +51,18 @@ from .pages import (
 )
 from .registry import Alias
 from .sanitize import clean_html
-from .urls import answer_page, entry_url, markdown_file, page_url, relative_link, type_page
+from .urls import (
+    CHANGES,
+    HOME,
+    QUESTIONS,
+    answer_page,
+    entry_url,
+    markdown_file,
+    page_url,
+    relative_link,
+    type_page,
+)
 from .urls import source_page as source_page_url
-
-log = logging.getLogger("mkdocs.plugins.privacy_kb")
 
 TEMPLATE = "answer.html"  # in the theme overrides (custom_dir)
 SITEMAP = "sitemap.xml"
@@ -269,8 +276,8 @@ class _TocItem:
 
 def main_pages(site_dir: Path) -> list[NavLink]:
     """The short navigation of an answer page: the site's main pages this build has."""
-    pages = [NavLink("Home", ""), NavLink("All questions", "questions/"),
-             NavLink("What changed", "changes/")]
+    pages = [NavLink("Home", HOME), NavLink("All questions", QUESTIONS),
+             NavLink("What changed", CHANGES)]
     return [p for p in pages if (site_dir / p.url / "index.html").is_file()]
 
 
