@@ -17,6 +17,7 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -123,14 +124,29 @@ class History:
     builds: tuple[Build, ...] = ()
 
     def build(self, number: int) -> Build:
-        return next(b for b in self.builds if b.number == number)
+        return self._builds_by_number[number]
 
     def last_changed(self) -> dict[str, Build]:
         """Answer id → the build that last changed its text."""
         return {a.id: self.build(a.changed) for a in self.answers}
 
     def withdrawn_answer(self, answer_id: str) -> PublishedAnswer | None:
-        return next((a for a in self.withdrawn if a.id == answer_id), None)
+        return self._withdrawn_by_id.get(answer_id)
+
+    # Looked up once per answer or withdrawn page: indexed once, not scanned each time.
+    @cached_property
+    def _builds_by_number(self) -> dict[int, Build]:
+        by_number: dict[int, Build] = {}
+        for build in self.builds:
+            by_number.setdefault(build.number, build)
+        return by_number
+
+    @cached_property
+    def _withdrawn_by_id(self) -> dict[str, PublishedAnswer]:
+        by_id: dict[str, PublishedAnswer] = {}
+        for answer in self.withdrawn:
+            by_id.setdefault(answer.id, answer)
+        return by_id
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -21,9 +21,12 @@ class ArticleCoverage:
 
 def coverage_of(collected: Collected) -> list[ArticleCoverage]:
     navigation = {h.casefold() for h in collected.taxonomy.navigation_headings}
+    answers_of: dict[str, list[str]] = {}  # by article, once: not every entry per article
+    for entry in collected.entries:
+        answers_of.setdefault(entry.source.path, []).append(entry.answer_text)
     result = []
     for document in collected.documents:
-        answers = [e.answer_text for e in collected.entries if e.source.path == document.path]
+        answers = answers_of.get(document.path, [])
         sentences = [
             sentence
             for section in document.sections

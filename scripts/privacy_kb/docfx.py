@@ -26,6 +26,7 @@ Problems are logged to `mkdocs.plugins.privacy_kb` (WARNING; INFO for `known_pro
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -108,7 +109,7 @@ class DocfxExtension(Extension):
         self.md = md
         self.source_root = Path(self.getConfig("source_root"))
         self.known_problems = frozenset(self.getConfig("known_problems"))
-        resolver = LinkResolver(self.getConfig("hosted"))
+        resolver = _link_resolver(tuple(self.getConfig("hosted")))
         if not hasattr(md, "docfx_reporter"):
             md.docfx_reporter = None
         self.reset()
@@ -166,6 +167,13 @@ class DocfxExtension(Extension):
             self.md.docfx_reporter.warn(path, line, what, action)
         else:
             log.warning("%s", problem)
+
+
+@lru_cache(maxsize=4)
+def _link_resolver(hosted: tuple[str, ...]) -> LinkResolver:
+    """One resolver per set of hosted articles: MkDocs makes a Markdown instance (so an
+    extension) per page, and the resolver's page names cost a pass over every article."""
+    return LinkResolver(hosted)
 
 
 def makeExtension(**kwargs: Any) -> DocfxExtension:  # noqa: N802 (Python-Markdown's name)

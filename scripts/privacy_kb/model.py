@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Any
 
 # Bumped whenever the JSON shape of entries changes incompatibly.
@@ -108,10 +109,17 @@ class Taxonomy:
         return self.section_question.format(heading=heading)
 
     def types_of_article(self, path: str) -> tuple[DeploymentType, ...]:
-        for scope in self.articles:
-            if scope.path == path:
-                return tuple(self.deployment_type(type_id) for type_id in scope.types)
-        return ()
+        return self._types_by_article.get(path, ())
+
+    @cached_property
+    def _types_by_article(self) -> dict[str, tuple[DeploymentType, ...]]:
+        """Article path → its types, built once: asked per entry, over thousands of articles."""
+        by_path: dict[str, tuple[DeploymentType, ...]] = {}
+        for scope in self.articles:  # the first scope of a path counts, as it always did
+            by_path.setdefault(
+                scope.path, tuple(self.deployment_type(type_id) for type_id in scope.types)
+            )
+        return by_path
 
     def deployment_type(self, type_id: str) -> DeploymentType:
         for deployment_type in self.deployment_types:

@@ -120,12 +120,16 @@ def moved_pages(missing: Iterable[str], anchors_of: Mapping[str, Iterable[str]],
     `anchors_of` gives the recorded anchors of each missing page, `ids_of_page` the ids of each
     page of the new site. A page none of whose anchors survive has no redirect.
     """
+    missing = sorted(missing)
+    wanted = {anchor for page in missing for anchor in anchors_of.get(page, ())}
+    pages_with: dict[str, list[str]] = {}  # recorded anchor → the new pages holding it, once
+    for candidate, ids in ids_of_page.items():
+        for anchor in wanted & ids:
+            pages_with.setdefault(anchor, []).append(candidate)
     redirects = {}
-    for page in sorted(missing):
+    for page in missing:
         anchors = set(anchors_of.get(page, ()))
-        votes = Counter(
-            candidate for candidate, ids in ids_of_page.items() for anchor in anchors if anchor in ids
-        )
+        votes = Counter(candidate for anchor in anchors for candidate in pages_with.get(anchor, ()))
         if votes:
             best = max(votes.values())
             redirects[page] = min(candidate for candidate, count in votes.items() if count == best)

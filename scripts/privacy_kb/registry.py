@@ -22,6 +22,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -110,7 +111,15 @@ class Registry:
     entries: tuple[RecordedEntry, ...] = ()
 
     def entry(self, entry_id: str) -> RecordedEntry | None:
-        return next((e for e in self.entries if e.id == entry_id), None)
+        return self._entries_by_id.get(entry_id)
+
+    @cached_property
+    def _entries_by_id(self) -> dict[str, RecordedEntry]:
+        """Indexed once: a build looks up every entry of the site."""
+        by_id: dict[str, RecordedEntry] = {}
+        for entry in self.entries:
+            by_id.setdefault(entry.id, entry)
+        return by_id
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -252,12 +261,15 @@ def stable_ids(collected: Collected, registry: Registry) -> dict[str, str]:
         if entry.id in remembered and remembered[entry.id] not in claimed:
             renames[entry.id] = remembered[entry.id]
             claimed.add(remembered[entry.id])
+    vanished_of: dict[str, list[RecordedEntry]] = defaultdict(list)  # a match is of its article
+    for record in vanished:
+        vanished_of[record.article].append(record)
     pairs = []
     for entry in newcomers:
         if entry.id in renames:
             continue
         answer_print = fingerprint(entry.answer_text)
-        for record in vanished:
+        for record in vanished_of.get(entry.source.path, ()):
             if record.id not in claimed and _same_kind(entry, record):
                 score = similarity(answer_print, record.fingerprint)
                 if score >= SIMILARITY_THRESHOLD:
@@ -345,6 +357,9 @@ class SiteIds:
         self._page_set = set(self.pages)
         self._ids: dict[str, set[str]] = {}
         self.redirects = dict(redirects or {})  # page URL → target (site-relative or absolute)
+
+    def has_page(self, page: str) -> bool:
+        return page in self._page_set
 
     def ids(self, page: str) -> set[str]:
         if page not in self._ids:

@@ -6,8 +6,11 @@ sizes, search latency and search quality.
 The synthetic source root holds N articles, copies of the articles of `../shared/corpus`
 (round-robin) at `articles/<docset>/bench/copy-NNNN/<path inside the docset>`, each copy with
 the corpus' include folders at the same relative places, so every include resolves as it does
-upstream (and the two includes missing upstream stay missing). The taxonomy comes from the
-bundled `content/`, as for any source root without one.
+upstream (and the two includes missing upstream stay missing). The source root has its own
+`taxonomy.yml`: the bundled one with its `articles:` mapping rewritten so that every copy has the
+deployment types of its original (a copy of an article the bundled taxonomy does not scope stays
+untyped, as its original), so the copies fill the type pages, the matrix and the answer pages as a
+real typed corpus would.
 
 Also measured in the same run, for comparison: a plain `mkdocs build` of the same generated pages
 (Material with our theme features, without the `privacy_kb.docfx` extension, so source pages keep
@@ -45,6 +48,7 @@ from privacy_kb.problems import Problem
 from privacy_kb.resources import base_config_path
 from privacy_kb.search import KnowledgeIndex
 from privacy_kb.sources import discover_articles
+from privacy_kb.taxonomy import TAXONOMY_FILE
 
 from .questions_eval import DEFAULT_QUESTIONS, EvalReport, evaluate, load_questions
 
@@ -96,8 +100,13 @@ class SyntheticCorpus:
     originals: tuple[str, ...]
 
 
-def make_synthetic_corpus(corpus_root: Path, dest: Path, count: int) -> SyntheticCorpus:
-    """Write `count` article copies (round-robin over the corpus' articles) into `dest`."""
+def make_synthetic_corpus(
+    corpus_root: Path, dest: Path, count: int, taxonomy_path: Path | None = None
+) -> SyntheticCorpus:
+    """Write `count` article copies (round-robin over the corpus' articles) into `dest`, with
+    a taxonomy typing them like their originals (`taxonomy_path`: the one to derive it from,
+    else the bundled one)."""
+    taxonomy_path = taxonomy_path or CONTENT_ROOT / TAXONOMY_FILE
     originals = discover_articles(corpus_root)
     article_set = set(originals)
     include_files = [
@@ -106,7 +115,8 @@ def make_synthetic_corpus(corpus_root: Path, dest: Path, count: int) -> Syntheti
         if path.relative_to(corpus_root).as_posix() not in article_set
         and "includes" in path.relative_to(corpus_root).parts[:-1]
     ]
-    articles, copied_from = [], []
+    articles: list[str] = []
+    copied_from: list[str] = []
     for number in range(count):
         original = originals[number % len(originals)]
         copy_dir = _copy_dir(original, number)
@@ -117,7 +127,24 @@ def make_synthetic_corpus(corpus_root: Path, dest: Path, count: int) -> Syntheti
                 _copy(corpus_root / include, dest / _in_copy(include, copy_dir))
         articles.append(target)
         copied_from.append(original)
-    return SyntheticCorpus(dest, tuple(articles), tuple(copied_from))
+    corpus = SyntheticCorpus(dest, tuple(articles), tuple(copied_from))
+    write_typed_taxonomy(taxonomy_path, corpus)
+    return corpus
+
+
+def write_typed_taxonomy(bundled: Path, corpus: SyntheticCorpus) -> None:
+    """The source root's `taxonomy.yml`: `bundled` with `articles:` naming every copy with the
+    types of its original (in the order of the copies; originals the bundled taxonomy does not
+    scope give untyped copies)."""
+    data = yaml.safe_load(bundled.read_text(encoding="utf-8"))
+    types_of = {str(scope["path"]): list(scope["types"]) for scope in data.get("articles", ())}
+    data["articles"] = [
+        {"path": copy, "types": types_of[original]}
+        for copy, original in zip(corpus.articles, corpus.originals, strict=True)
+        if original in types_of
+    ]
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)
+    (corpus.root / TAXONOMY_FILE).write_text(text, encoding="utf-8")
 
 
 def _docset(path: str) -> str:
@@ -189,7 +216,8 @@ def run_bench(
     bundled_quality = evaluate(index_dir_for(bundled_site), questions)
 
     _progress(f"writing {count} article copies")
-    corpus = make_synthetic_corpus(corpus_root, work / "source", count)
+    corpus = make_synthetic_corpus(corpus_root, work / "source", count,
+                                   content_root / TAXONOMY_FILE)
     site = work / "site"
     _progress(f"building {count} articles")
     profiler = cProfile.Profile() if profile else None
