@@ -78,4 +78,4 @@ fuzz: setup
 	HYPOTHESIS_PROFILE=long PRIVACY_KB_FUZZ_ALL=1 $(BIN)/python -m pytest tests/test_fuzz.py -q -p no:logging --hypothesis-show-statistics
 
 clean:
-	rm -rf site build .pytest_cache .hypothesis
+	rm -rf site .site.cache build .pytest_cache .hypothesis

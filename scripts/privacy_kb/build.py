@@ -57,6 +57,7 @@ def build(
     redirect_maps: Iterable[Path] = (),
     site_url: str | None = None,
     config_file: Path | None = None,
+    cache_dir: Path | None = None,
 ) -> BuildReport:
     """Build the site of `source_root` into `site_dir`.
 
@@ -66,11 +67,14 @@ def build(
     `redirect_maps`: Microsoft `.openpublishing.redirection.json` files whose old article URLs
     get redirect pages. `site_url`: the published address (canonical links, link previews, the
     feed), else the config's. `config_file`: the MkDocs configuration (site.default_config_file).
+    `cache_dir`: where each article's parse and extraction is kept for the next build (cache.py);
+    None parses every article.
     """
     seconds: dict[str, float] = {}
     start = time.perf_counter()
     prepared = prepare(source_root, known_problems_path=known_problems_path,
-                       registry_path=registry_path, redirect_maps=redirect_maps)
+                       registry_path=registry_path, redirect_maps=redirect_maps,
+                       cache_dir=cache_dir)
     seconds["collect"] = time.perf_counter() - start
     unexpected = unexpected_problems(prepared.collected)
     if strict and unexpected:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -124,6 +125,15 @@ def main() -> None:
     help="The MkDocs configuration to build with (it lists the privacy-kb plugin). "
     "[default: ./mkdocs.yml when there is one, else the package's base configuration]",
 )
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Keep each article's parse and extraction here, keyed by the content of everything it "
+    "depends on, so the next build parses only what changed. [default: .<site>.cache beside "
+    "the site folder, never inside it]",
+)
+@click.option("--no-cache", is_flag=True, help="Parse every article; read and write no cache.")
 @_one_line_errors
 def build(
     source: Path,
@@ -135,6 +145,8 @@ def build(
     redirect_maps: tuple[Path, ...],
     site_url: str | None,
     config_file: Path | None,
+    cache_dir: Path | None,
+    no_cache: bool,
 ) -> None:
     """Parse the articles, extract entries, write the Whoosh index and the site.
 
@@ -146,6 +158,8 @@ def build(
         raise click.UsageError("--registry and --no-registry exclude each other")
     if site_url is not None and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", site_url):
         raise click.BadParameter(f"{site_url!r} is not an absolute http(s) URL", param_hint="--site-url")
+    if no_cache and cache_dir is not None:
+        raise click.UsageError("--cache-dir and --no-cache exclude each other")
     registry_path = None if no_registry else registry or _default_registry(source)
     report = run_build(
         source,
@@ -156,6 +170,7 @@ def build(
         redirect_maps=redirect_maps,
         site_url=site_url,
         config_file=config_file,
+        cache_dir=None if no_cache else cache_dir or default_cache_dir(site_dir),
     )
     collected = report.collected
     click.echo(
@@ -187,6 +202,13 @@ def build(
         for problem in collected.problems:
             accepted = "" if problem in report.unexpected else "  [accepted upstream problem]"
             click.echo(f"  {problem}{accepted}")
+
+
+def default_cache_dir(site_dir: Path) -> Path:
+    """`.<site>.cache` beside the site folder: outside what is published, one per site (as the
+    build's lock and work folders beside it), and no need for a writable current folder."""
+    site_dir = Path(os.path.abspath(site_dir))
+    return site_dir.parent / f".{site_dir.name}.cache"
 
 
 def _default_registry(source: Path) -> Path | None:

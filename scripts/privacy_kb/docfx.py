@@ -16,6 +16,7 @@ After `convert()` the Markdown instance carries (all reset by `md.reset()`):
 | `md.docfx_front_matter` | `dict` of the top-level included article's front matter (`{}` if none) |
 | `md.docfx_media` | `list[str]` of media paths (relative to `source_root`) the page uses |
 | `md.docfx_nodes`, `md.docfx_links` | the constructs and link origins found (for debugging) |
+| `md.docfx_read` | `list[str]` of every source-root path the page looked up (includes, code, images), found or not |
 
 Problems are logged to `mkdocs.plugins.privacy_kb` (WARNING; INFO for `known_problems`), so that
 `mkdocs build --strict` counts them. A caller with its own `privacy_kb.problems.Reporter` sets
@@ -135,6 +136,7 @@ class DocfxExtension(Extension):
         md.docfx_media = []
         md.docfx_nodes = []
         md.docfx_links = []
+        md.docfx_read = []
         self._conversion: Conversion | None = None
 
     def _new_conversion(self) -> Conversion:
@@ -142,6 +144,7 @@ class DocfxExtension(Extension):
         self.md.docfx_nodes = self._conversion.nodes
         self.md.docfx_links = self._conversion.links
         self.md.docfx_media = self._conversion.media
+        self.md.docfx_read = self._conversion.read
         return self._conversion
 
     def _current_conversion(self) -> Conversion:

@@ -32,7 +32,7 @@ from .docfx_lines import (
 from .docfx_notes import unavailable_note
 from .docfx_placeholders import node_marker
 from .docfx_source_attrs import parse_attributes
-from .paths import SourceError, read_source_text, resolve_inside
+from .paths import SourceError, read_source_text
 
 if TYPE_CHECKING:
     from .docfx_render import DocfxRenderTreeprocessor
@@ -110,7 +110,7 @@ def read_code(conversion: Conversion, source: str, path: str, number: int) -> st
 def _inside(conversion: Conversion, resolved: str, path: str, number: int) -> Path | None:
     """The real file of a source path, if inside the root (else a fatal problem)."""
     try:
-        return resolve_inside(conversion.source_root, resolved, f"{path}:{number}")
+        return conversion.resolve(resolved, f"{path}:{number}")
     except SourceError as error:
         conversion.report(error.path, error.line, error.what, "not used", fatal=True)
         return None

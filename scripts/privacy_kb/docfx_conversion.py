@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .paths import resolve_inside
+
 PAGE = "(page)"  # the path reported for lines of the page itself, which is not a source file
 
 Report = Callable[..., None]  # (path, line, what, action, fatal=False)
@@ -50,6 +52,15 @@ class Conversion:
     links: list[LinkOrigin] = field(default_factory=list)
     media: list[str] = field(default_factory=list)
     front_matter: dict[str, Any] | None = None
+    # Every source-root path looked up (includes, code, images), whether found or not: what the
+    # page depends on besides the taxonomy (the per-article cache checks them, cache.py).
+    read: list[str] = field(default_factory=list)
+
+    def resolve(self, relative: str, where: str) -> Path | None:
+        """`paths.resolve_inside` of the source root, remembering the path in `read`."""
+        if relative not in self.read:
+            self.read.append(relative)
+        return resolve_inside(self.source_root, relative, where)
 
     def add_node(self, node: DocfxNode) -> int:
         self.nodes.append(node)

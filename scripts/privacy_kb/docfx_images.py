@@ -29,7 +29,7 @@ from .docfx_lines import (
 )
 from .docfx_placeholders import node_marker
 from .docfx_source_attrs import parse_attributes
-from .paths import MAX_MEDIA_BYTES, SourceError, resolve_inside
+from .paths import MAX_MEDIA_BYTES, SourceError
 
 if TYPE_CHECKING:
     from .docfx_render import DocfxRenderTreeprocessor
@@ -51,7 +51,7 @@ def media_inside(conversion: Conversion, path: str, origin: str, line: int) -> b
     """Whether an image file exists inside the source root (a symlink out of it is fatal) and
     is small enough to publish."""
     try:
-        file = resolve_inside(conversion.source_root, path, f"{origin}:{line}")
+        file = conversion.resolve(path, f"{origin}:{line}")
     except SourceError as error:
         conversion.report(error.path, error.line, error.what, "not used", fatal=True)
         return False

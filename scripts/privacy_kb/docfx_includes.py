@@ -27,7 +27,7 @@ from .docfx_front_matter import parse_front_matter, split_front_matter
 from .docfx_lines import LineProcessor, Lines, TextProcessor, marker_lines
 from .docfx_notes import unavailable_note
 from .docfx_placeholders import node_marker
-from .paths import SourceError, read_source_text, resolve_inside
+from .paths import SourceError, read_source_text
 
 if TYPE_CHECKING:
     from .docfx_render import DocfxRenderTreeprocessor
@@ -63,7 +63,7 @@ def read_include(source: DocfxSourcePreprocessor, target: str, path: str, line: 
                "not included; shown a note instead", fatal=True)
         return "outside the source root"
     try:  # symlinks followed, then checked: the real file must be inside the root
-        file = resolve_inside(conversion.source_root, resolved, f"{path}:{line}")
+        file = conversion.resolve(resolved, f"{path}:{line}")
     except SourceError as error:
         report(error.path, error.line, error.what, "not included", fatal=True)
         return "outside the source root"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import stat
 from pathlib import Path
 from typing import NoReturn
 
@@ -93,6 +94,34 @@ def resolve_inside(root: Path, relative: str, where: str = "") -> Path | None:
         raise_at(place, f"`{shorten(relative)}` leads outside the source root (a symlink); "
                         "not read")
     return real if real.is_file() else None
+
+
+class InsideRoot:
+    """`resolve_inside` for many paths of one root: the root's real path is found once, and a
+    path with no symlink, `.` or `..` on the way is checked with one `lstat` per component
+    instead of `os.path.realpath`; anything else takes `resolve_inside` itself (same answers,
+    same errors). For the cached rebuild, which checks every file each article read."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.real_root = os.path.realpath(root)
+
+    def resolve(self, relative: str, where: str = "") -> Path | None:
+        parts = relative.split("/")
+        if any(part in ("", ".", "..") for part in parts):
+            return resolve_inside(self.root, relative, where)
+        current = self.real_root
+        for part in parts:
+            current = f"{current}/{part}"
+            try:
+                mode = os.lstat(current).st_mode
+            except FileNotFoundError:
+                return None
+            except OSError:  # not a folder on the way, too long…: resolve_inside says what
+                return resolve_inside(self.root, relative, where)
+            if stat.S_ISLNK(mode):
+                return resolve_inside(self.root, relative, where)
+        return Path(current) if stat.S_ISREG(mode) else None
 
 
 def _split_where(where: str) -> tuple[str, int]:

@@ -8,16 +8,25 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import ArticleCache, ArticleResult, build_key
 from .changes import History, history_path, load_history, next_history, with_last_changed
 from .collected import Collected
 from .extract import extract_article_cells
 from .links import source_slugs
-from .overrides import OVERRIDES_FILE, load_overrides
+from .model import Taxonomy
+from .overrides import OVERRIDES_FILE, CellOverride, load_overrides
+from .paths import InsideRoot
 from .problems import BuildError, Problem
 from .redirects import Redirection, read_redirect_map
 from .registry import Registry, load_registry, stable_ids, with_ids
 from .resources import default_taxonomy_path
-from .sources import ArticleRenderer, discover_articles, read_article
+from .sources import (
+    ArticleFile,
+    ArticleRenderer,
+    article_of_text,
+    discover_articles,
+    read_article_text,
+)
 from .taxonomy import TAXONOMY_FILE, load_taxonomy
 
 KNOWN_PROBLEMS_FILE = "known-problems.txt"
@@ -29,6 +38,7 @@ def collect(
     taxonomy_path: Path | None = None,
     known_problems_path: Path | None = None,
     overrides_path: Path | None = None,
+    cache_dir: Path | None = None,
 ) -> Collected:
     """Read every article under `source_root` and extract its sections and entries.
 
@@ -37,6 +47,9 @@ def collect(
     which there is no default.
     The editors' cell overrides (`overrides.yml`) are read from the source root only: they pin
     sentences of that text, which another folder (an older revision, a corpus) need not have.
+    `cache_dir`: keep each article's parse and extraction there and reuse it while the article,
+    the files it reads and everything else it depends on are unchanged (cache.py); the result
+    is the same as without.
     """
     source_root = source_root.resolve()
     paths = discover_articles(source_root)
@@ -44,35 +57,48 @@ def collect(
     known = read_known_problems(known_problems_path or source_root / KNOWN_PROBLEMS_FILE)
     overrides = load_overrides(overrides_path or source_root / OVERRIDES_FILE, taxonomy)
     slugs = source_slugs(paths)  # unique page names, also where two files share a name
-    articles = [
-        dataclasses.replace(read_article(source_root, path), page_slug=slugs[path])
-        for path in paths
-    ]
-    renderer = ArticleRenderer(source_root, paths, list(known))
-    documents, entries, problems, cells = [], [], [], []
-    for article in articles:
-        tree, article_problems = renderer.render(article)
-        fatal = next((problem for problem in article_problems if problem.fatal), None)
-        if fatal is not None:
-            raise BuildError(problem_key(fatal))
-        document, article_entries, article_cells = extract_article_cells(
-            article, tree, taxonomy, overrides
-        )
-        cells.extend(article_cells)
-        documents.append(document)
-        entries.extend(article_entries)
-        problems.extend(article_problems)
+    cache = None
+    if cache_dir is not None:
+        key = build_key(taxonomy, overrides, known, tuple(sorted(slugs.items())))
+        cache = ArticleCache(cache_dir, source_root, key)
+    # Every article is read (and its front matter checked) before any is rendered.
+    texts: dict[str, str] = {}
+    cached: dict[str, ArticleResult] = {}
+    articles: dict[str, ArticleFile] = {}
+    inside = InsideRoot(source_root)
+    for path in paths:
+        texts[path] = read_article_text(inside, path)
+        result = cache.lookup(path, texts[path]) if cache is not None else None
+        if result is not None:
+            cached[path] = result
+        else:
+            article = article_of_text(path, texts[path])
+            articles[path] = dataclasses.replace(article, page_slug=slugs[path])
+    renderer = ArticleRenderer(source_root, paths, list(known)) if articles else None
+    results = []
+    for path in paths:
+        result = cached.get(path)
+        if result is None:
+            assert renderer is not None
+            result = _parse_and_extract(renderer, articles[path], taxonomy, overrides)
+            if cache is not None:
+                cache.store(path, texts[path], result)
+        results.append(result)
+    if cache is not None:
+        cache.prune(paths)
+    entries = tuple(entry for result in results for entry in result.entries)
+    cells = tuple(cell for result in results for cell in result.cells)
     _check_unique_ids(entries)
     _check_overrides_used(overrides, cells)
     return Collected(
         source_root=source_root,
         taxonomy=taxonomy,
-        documents=tuple(documents),
-        entries=tuple(entries),
-        problems=tuple(sorted(set(problems))),
+        documents=tuple(result.document for result in results),
+        entries=entries,
+        problems=tuple(sorted({p for result in results for p in result.problems})),
         known_problems=known,
-        media=tuple(sorted(renderer.media)),
-        cells=tuple(cells),
+        media=tuple(sorted({m for result in results for m in result.media})),
+        cells=cells,
     )
 
 
@@ -107,11 +133,13 @@ def prepare(
     known_problems_path: Path | None = None,
     registry_path: Path | None = None,
     redirect_maps: Iterable[Path] = (),
+    cache_dir: Path | None = None,
 ) -> Prepared:
     """Collect `source_root`, keep the recorded ids of reworded entries (registry.py) and note
     what changed since the answers last published (changes.py). Reads, never writes: the
-    registry and the history are written by `privacy-kb build` once its site is in place."""
-    collected = collect(source_root, known_problems_path=known_problems_path)
+    registry and the history are written by `privacy-kb build` once its site is in place.
+    `cache_dir`: the per-article cache of parse and extraction (`collect`; None: none)."""
+    collected = collect(source_root, known_problems_path=known_problems_path, cache_dir=cache_dir)
     redirections = tuple(r for path in redirect_maps for r in read_redirect_map(Path(path)))
     if registry_path is None:
         return Prepared(collected, redirections=redirections)
@@ -121,6 +149,20 @@ def prepare(
     history = next_history(load_history(history_path(registry_path)), collected)
     return Prepared(with_last_changed(collected, history), registry, registry_path, renames,
                     history, redirections)
+
+
+def _parse_and_extract(
+    renderer: ArticleRenderer, article: ArticleFile, taxonomy: Taxonomy,
+    overrides: tuple[CellOverride, ...],
+) -> ArticleResult:
+    """Render one article and extract it; its first fatal problem stops the build."""
+    tree, problems = renderer.render(article)
+    fatal = next((problem for problem in problems if problem.fatal), None)
+    if fatal is not None:
+        raise BuildError(problem_key(fatal))
+    document, entries, cells = extract_article_cells(article, tree, taxonomy, overrides)
+    return ArticleResult(document, tuple(entries), tuple(cells), tuple(problems),
+                         renderer.last_media, renderer.last_read)
 
 
 def read_known_problems(path: Path) -> tuple[str, ...]:

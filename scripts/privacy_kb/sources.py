@@ -17,7 +17,7 @@ from .docfx_placeholders import LINK_TOKEN_RE, NODE_MARKER_ANYWHERE_RE
 from .docfx_source import split_front_matter
 from .learn import learn_url_for_path
 from .links import source_slug
-from .paths import SourceError, read_source_text, resolve_inside
+from .paths import InsideRoot, SourceError, read_source_text
 from .problems import BuildError, Reporter
 
 _RAW_HTML_PLACEHOLDER = re.compile("\x02wzxhzdk:(\\d+)\x03")
@@ -66,11 +66,12 @@ def discover_articles(source_root: Path) -> list[str]:
         raise BuildError(f"{source_root}: source folder not found")
     base = source_root / "articles" if (source_root / "articles").is_dir() else source_root
     found = []
+    inside = InsideRoot(source_root)
     for file in _markdown_files(source_root, base):
         relative = file.relative_to(source_root).as_posix()
         if "includes" in relative.split("/")[:-1] or file.name.lower() == "readme.md":
             continue
-        if resolve_inside(source_root, relative) is not None:
+        if inside.resolve(relative) is not None:
             found.append(file)
     if not found:
         raise BuildError(f"{source_root}: no Learn articles (*.md) found")
@@ -81,11 +82,13 @@ def _markdown_files(source_root: Path, base: Path) -> list[Path]:
     """Every `*.md` under `base` (walked without recursion, each real folder once)."""
     files: list[Path] = []
     seen: set[str] = set()
-    pending = [(base, 0)]
+    # A folder's real path: its parent's plus its name unless it is a symlink (then resolved
+    # and checked), which saves a realpath per folder on large trees.
+    pending: list[tuple[Path, int, str | None]] = [(base, 0, None)]
     while pending:
-        folder, depth = pending.pop()
+        folder, depth, known_real = pending.pop()
         relative = folder.relative_to(source_root).as_posix()
-        real = resolve_inside_folder(source_root, relative)
+        real = known_real or resolve_inside_folder(source_root, relative)
         if real in seen:
             continue
         seen.add(real)
@@ -99,7 +102,8 @@ def _markdown_files(source_root: Path, base: Path) -> list[Path]:
         for entry in entries:
             path = Path(entry.path)
             if _is_folder(entry):
-                pending.append((path, depth + 1))
+                plain = not entry.is_symlink()
+                pending.append((path, depth + 1, f"{real}{os.sep}{entry.name}" if plain else None))
             elif entry.name.endswith(".md"):
                 files.append(path)
     return files
@@ -124,10 +128,20 @@ def resolve_inside_folder(source_root: Path, relative: str) -> str:
 
 def read_article(source_root: Path, path: str) -> ArticleFile:
     """Read one article; bad bytes or bad front matter are a BuildError with file:line."""
-    file = resolve_inside(source_root, path)
+    return article_of_text(path, read_article_text(source_root, path))
+
+
+def read_article_text(source_root: Path | InsideRoot, path: str) -> str:
+    """An article's text (inside the root, strict UTF-8, bounded); SourceError when it is not."""
+    inside = source_root if isinstance(source_root, InsideRoot) else InsideRoot(source_root)
+    file = inside.resolve(path)
     if file is None:
         raise SourceError(path, 0, "article not found")
-    text = read_source_text(file, path)
+    return read_source_text(file, path)
+
+
+def article_of_text(path: str, text: str) -> ArticleFile:
+    """The article with its front matter parsed; BuildError with file:line when malformed."""
     front_matter, body_start = parse_front_matter(text, path)
     return ArticleFile(path, tuple(text.splitlines()), front_matter, body_start)
 
@@ -199,6 +213,17 @@ class ArticleRenderer:
         _resolve_raw_html(root, self.md.htmlStash.rawHtmlBlocks, links)
         self.media.update(self.md.docfx_media)  # type: ignore[attr-defined]
         return root, list(self.md.docfx_problems)  # type: ignore[attr-defined]
+
+    @property
+    def last_media(self) -> tuple[str, ...]:
+        """The images the last rendered article shows that exist inside the source root."""
+        return tuple(self.md.docfx_media)  # type: ignore[attr-defined]
+
+    @property
+    def last_read(self) -> tuple[str, ...]:
+        """Every source-root path the last rendered article looked up (itself, includes, code,
+        images), found or not."""
+        return tuple(self.md.docfx_read)  # type: ignore[attr-defined]
 
 
 def include_line(article: ArticleFile) -> str:
