@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS
+from conftest import CONTENT, CORPUS
 from kbtools.bench import (
     ROWS,
     format_table,
@@ -19,6 +19,7 @@ from kbtools.bench import (
 )
 from privacy_kb.pipeline import collect
 from privacy_kb.sources import discover_articles
+from privacy_kb.taxonomy import load_taxonomy
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared/corpus is not beside the repo")
 
@@ -46,6 +47,20 @@ def test_synthetic_copies_resolve_their_includes(tmp_path: Path) -> None:
     assert corpus.originals[: len(originals)] == tuple(originals)
     collected = collect(tmp_path)
     assert len(collected.documents) == count
+    # Typed like their originals by the bench's own taxonomy (derived from the bundled one).
+    bundled = load_taxonomy(CONTENT / "taxonomy.yml")
+    for copy, original in zip(corpus.articles, corpus.originals, strict=True):
+        assert collected.taxonomy.types_of_article(copy) == bundled.types_of_article(original)
+    typed_originals = {o for o in originals if bundled.types_of_article(o)}
+    assert typed_originals  # the corpus has typed articles: the check above is not vacuous
+    named = {t for e in collected.entries for t in e.deployment_types}
+    for copy, original in zip(corpus.articles, corpus.originals, strict=True):
+        types = {t.id for t in bundled.types_of_article(original)}
+        copy_types = {t for e in collected.entries if e.source.path == copy
+                      for t in e.deployment_types}
+        assert copy_types <= types
+        assert bool(copy_types) == bool(types), copy
+    assert named == {t.id for o in typed_originals for t in bundled.types_of_article(o)}
     assert unresolved_includes(collected.problems) == []
     missing = [p for p in collected.problems if "included file" in p.what]
     # Only the includes missing upstream too: the old preview banner (in every copy of the

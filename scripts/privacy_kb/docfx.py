@@ -66,14 +66,14 @@ def markdown_extensions(
     Example: `Markdown(extensions=exts, extension_configs=configs)` with
     `exts, configs = markdown_extensions("content", ["articles/ai-foundry/how-to/x.md"])`.
     """
-    from pymdownx.emoji import gemoji, to_alt
+    from pymdownx.emoji import to_alt
 
     from .learn import slugify
 
     configs: dict[str, dict[str, Any]] = {
         "toc": {"slugify": slugify},
         # GitHub's shortcodes, written as Unicode characters: no images from a CDN.
-        "pymdownx.emoji": {"emoji_index": gemoji, "emoji_generator": to_alt},
+        "pymdownx.emoji": {"emoji_index": gemoji_index, "emoji_generator": to_alt},
         "privacy_kb.docfx": {
             "source_root": str(source_root),
             "hosted": list(hosted),
@@ -170,6 +170,20 @@ class DocfxExtension(Extension):
             self.md.docfx_reporter.warn(path, line, what, action)
         else:
             log.warning("%s", problem)
+
+
+def gemoji_index(options: dict[str, Any], md: Markdown) -> dict[str, Any]:
+    """pymdownx's GitHub (Gemoji) index, built once and shared: `pymdownx.emoji.gemoji` deep-copies
+    the whole table for every Markdown instance, which MkDocs makes per page (a quarter of the
+    render's time at thousands of pages); the emoji extension only reads it."""
+    return _gemoji()
+
+
+@lru_cache(maxsize=1)
+def _gemoji() -> dict[str, Any]:
+    from pymdownx.emoji import gemoji
+
+    return gemoji({}, None)
 
 
 @lru_cache(maxsize=4)

@@ -14,7 +14,11 @@ real typed corpus would.
 
 Also measured in the same run, for comparison: a plain `mkdocs build` of the same generated pages
 (Material with our theme features, without the `privacy_kb.docfx` extension, so source pages keep
-their raw include line), and search quality on the bundled single-article site.
+their raw include line); Material with `navigation.prune` building the same articles as a plain
+MkDocs docs folder (their Markdown as it is, no privacy-kb: what a site of these articles costs
+without us; the full build's ratio to it is the speed target); the collect stage of a second build
+after one article changed (the per-article cache of the first build, cache.py, reused for the
+others); and search quality on the bundled single-article site.
 """
 
 from __future__ import annotations
@@ -43,7 +47,9 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
 from privacy_kb.build import BuildReport, build, index_dir_for
+from privacy_kb.collected import Collected
 from privacy_kb.pages import write_pages
+from privacy_kb.pipeline import collect
 from privacy_kb.problems import Problem
 from privacy_kb.resources import base_config_path
 from privacy_kb.search import KnowledgeIndex
@@ -77,6 +83,9 @@ ROWS = (
     "plain mkdocs build (same pages)",
     "ratio ours/plain: MkDocs render",
     "ratio ours/plain: total build",
+    "Material + navigation.prune (same articles)",
+    "ratio full build ours / Material",
+    "second build, one article changed: collect",
     "index size on disk",
     "site size on disk (without index)",
     "entries per second (pipeline)",
@@ -187,6 +196,8 @@ class BenchResult:
     report: BuildReport
     build_wall: float
     plain_mkdocs: float
+    material_articles: float
+    rebuild_collect: float
     index_bytes: int
     site_bytes: int
     query_ms: list[float]
@@ -225,16 +236,22 @@ def run_bench(
         start = time.perf_counter()
         if profiler:
             profiler.enable()
-        report = build(corpus.root, site)
+        report = build(corpus.root, site, cache_dir=work / "cache")
         if profiler:
             profiler.disable()
         build_wall = time.perf_counter() - start
     stages = ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in report.seconds.items())
     _progress(f"built {count} articles in {build_wall:.1f} s ({stages})")
 
+    _progress("second build's collect, one article changed")
+    rebuild_collect = changed_article_collect(corpus, work / "cache", report.collected)
+
     _progress("plain mkdocs build of the same pages")
     with _mkdocs_warnings() as plain_warnings:
         plain_mkdocs = plain_mkdocs_build(report, work / "plain")
+    _progress("Material with navigation.prune, the same articles")
+    with _mkdocs_warnings():
+        material_articles = material_articles_build(corpus, work / "material")
 
     _progress("searching")
     index_dir = index_dir_for(site)
@@ -248,6 +265,8 @@ def run_bench(
         report=report,
         build_wall=build_wall,
         plain_mkdocs=plain_mkdocs,
+        material_articles=material_articles,
+        rebuild_collect=rebuild_collect,
         index_bytes=index_bytes,
         site_bytes=folder_bytes(site) - index_bytes,
         query_ms=query_ms,
@@ -265,6 +284,48 @@ def plain_mkdocs_build(report: BuildReport, work: Path) -> float:
     write_pages(report.collected, docs_dir)
     config_file = work / "mkdocs.yml"
     config_file.write_text(yaml.safe_dump(plain_config(docs_dir, site_dir), sort_keys=False))
+    start = time.perf_counter()
+    mkdocs_build(load_config(str(config_file)))
+    return time.perf_counter() - start
+
+
+def changed_article_collect(corpus: SyntheticCorpus, cache_dir: Path, before: Collected) -> float:
+    """Seconds of the collect stage after one word of one article changed, with the cache the
+    first build filled; the article is put back afterwards. RuntimeError when the change did
+    not show (the cache would have served a stale article)."""
+    article = corpus.root / corpus.articles[0]
+    original = article.read_bytes()
+    text = original.decode("utf-8")
+    body = text.find("\n---", 4) + 4  # after the front matter: a word an answer quotes
+    changed = text[:body] + text[body:].replace(" data ", " information ", 1)
+    if changed == text:
+        raise RuntimeError(f"{corpus.articles[0]}: no word to change")
+    article.write_text(changed, encoding="utf-8")
+    try:
+        start = time.perf_counter()
+        collected = collect(corpus.root, cache_dir=cache_dir)
+        seconds = time.perf_counter() - start
+    finally:
+        article.write_bytes(original)
+    if len(collected.entries) != len(before.entries) or collected.entries == before.entries:
+        raise RuntimeError("the rebuild after a change did not show it")
+    return seconds
+
+
+def material_articles_build(corpus: SyntheticCorpus, work: Path) -> float:
+    """Seconds for Material with `navigation.prune` (and otherwise its defaults, search plugin
+    included) building the same articles as a plain MkDocs docs folder, config load + build."""
+    docs_dir = work / "docs"
+    for article in corpus.articles:
+        _copy(corpus.root / article, docs_dir / article)
+    config_file = work / "mkdocs.yml"
+    config = {
+        "site_name": "Material, same articles",
+        "docs_dir": str(docs_dir.resolve()),
+        "site_dir": str((work / "site").resolve()),
+        "theme": {"name": "material", "features": ["navigation.prune"]},
+    }
+    config_file.write_text(yaml.safe_dump(config, sort_keys=False))
     start = time.perf_counter()
     mkdocs_build(load_config(str(config_file)))
     return time.perf_counter() - start
@@ -403,6 +464,9 @@ def table_rows(result: BenchResult) -> list[tuple[str, str]]:
         f"{_s(result.plain_mkdocs)}  (Material, same features and pages, no docfx)",
         _ratio(mkdocs, result.plain_mkdocs),
         _ratio(result.build_wall, result.plain_mkdocs),
+        f"{_s(result.material_articles)}  (their Markdown as a plain docs folder, no privacy-kb)",
+        f"{_ratio(result.build_wall, result.material_articles)}  (target at most 3x; goal 1.3x)",
+        f"{_s(result.rebuild_collect)}  (the others from the first build's cache; target 2 s)",
         _mb(result.index_bytes),
         _mb(result.site_bytes),
         f"{entries / pipeline:,.0f}" if pipeline else "-",
