@@ -4,6 +4,7 @@ read outside the source root."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import shutil
@@ -14,8 +15,9 @@ from click.testing import CliRunner
 
 from conftest import CONTENT
 from privacy_kb.build import build
-from privacy_kb.cache import CACHE_FORMAT_VERSION, ArticleCache
+from privacy_kb.cache import CACHE_FORMAT_VERSION, ArticleCache, ArticleResult
 from privacy_kb.cli import main
+from privacy_kb.model import FaqEntry
 from privacy_kb.pipeline import collect
 
 CLAUDE = "articles/ai-foundry/responsible-ai/claude-models/data-privacy.md"
@@ -104,7 +106,7 @@ def test_a_corrupt_or_stale_entry_is_parsed_again(
     file = ArticleCache(cache_dir, source, "").entry_file(CLAUDE)
     header, _, body = file.read_bytes().partition(b"\n")
     payload = json.loads(body)
-    payload["result"]["entries"][0]["question"] = "A question the article never asked?"
+    _set_first_question(payload, "A question the article never asked?")
     if damage == "garbage":
         file.write_bytes(b"\x00not json at all")
     elif damage == "truncated":
@@ -137,10 +139,20 @@ def test_a_cached_entry_never_reads_outside_the_source_root(source: Path, tmp_pa
     for named in ("../secret.md", link):
         planted = json.loads(json.dumps(original))
         planted["files"].append([named, digest])
-        planted["result"]["entries"][0]["question"] = "Planted?"
+        _set_first_question(planted, "Planted?")
         file.write_bytes(_entry(planted))
 
         assert collect(source, cache_dir=cache_dir) == cold
+
+
+def _set_first_question(payload: dict, question: str) -> None:
+    """Changes the question of the first cached entry (a result is stored as field lists)."""
+    entries = payload["result"][_index(ArticleResult, "entries")]
+    entries[0][_index(FaqEntry, "question")] = question
+
+
+def _index(cls: type, name: str) -> int:
+    return [field.name for field in dataclasses.fields(cls)].index(name)
 
 
 def _payload(cache_dir: Path, source: Path, path: str) -> bytes:

@@ -81,15 +81,16 @@ def collect(
         if result is None:
             assert renderer is not None
             result = _parse_and_extract(renderer, articles[path], taxonomy, overrides)
-            if cache is not None:
-                cache.store(path, texts[path], result)
         results.append(result)
-    if cache is not None:
-        cache.prune(paths)
     entries = tuple(entry for result in results for entry in result.entries)
     cells = tuple(cell for result in results for cell in result.cells)
     _check_unique_ids(entries)
     _check_overrides_used(overrides, cells)
+    if cache is not None:  # only once the whole source is sound: a failed build writes nothing
+        for path, result in zip(paths, results, strict=True):
+            if path not in cached:
+                cache.store(path, texts[path], result)
+        cache.prune(paths)
     return Collected(
         source_root=source_root,
         taxonomy=taxonomy,

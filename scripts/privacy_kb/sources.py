@@ -64,30 +64,31 @@ def discover_articles(source_root: Path) -> list[str]:
     again (a symlink cycle)."""
     if not source_root.is_dir():
         raise BuildError(f"{source_root}: source folder not found")
-    base = source_root / "articles" if (source_root / "articles").is_dir() else source_root
+    base = "articles" if (source_root / "articles").is_dir() else ""
     found = []
     inside = InsideRoot(source_root)
-    for file in _markdown_files(source_root, base):
-        relative = file.relative_to(source_root).as_posix()
-        if "includes" in relative.split("/")[:-1] or file.name.lower() == "readme.md":
+    for relative in _markdown_files(source_root, base):
+        parts = relative.split("/")
+        if "includes" in parts[:-1] or parts[-1].lower() == "readme.md":
             continue
         if inside.resolve(relative) is not None:
-            found.append(file)
+            found.append(relative)
     if not found:
         raise BuildError(f"{source_root}: no Learn articles (*.md) found")
-    return [file.relative_to(source_root).as_posix() for file in sorted(found)]
+    return sorted(found, key=lambda relative: relative.split("/"))  # path order, part by part
 
 
-def _markdown_files(source_root: Path, base: Path) -> list[Path]:
-    """Every `*.md` under `base` (walked without recursion, each real folder once)."""
-    files: list[Path] = []
+def _markdown_files(source_root: Path, base: str) -> list[str]:
+    """Every `*.md` under the folder `base` (relative to the root, POSIX; "" for the root),
+    walked without recursion, each real folder once; relative POSIX paths."""
+    files: list[str] = []
     seen: set[str] = set()
+    root = str(source_root)
     # A folder's real path: its parent's plus its name unless it is a symlink (then resolved
     # and checked), which saves a realpath per folder on large trees.
-    pending: list[tuple[Path, int, str | None]] = [(base, 0, None)]
+    pending: list[tuple[str, int, str | None]] = [(base, 0, None)]
     while pending:
-        folder, depth, known_real = pending.pop()
-        relative = folder.relative_to(source_root).as_posix()
+        relative, depth, known_real = pending.pop()
         real = known_real or resolve_inside_folder(source_root, relative)
         if real in seen:
             continue
@@ -96,16 +97,17 @@ def _markdown_files(source_root: Path, base: Path) -> list[Path]:
             raise SourceError(relative, 0, f"folders nested deeper than {MAX_FOLDER_DEPTH}; "
                               "not read")
         try:
-            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+            entries = sorted(os.scandir(os.path.join(root, relative)), key=lambda e: e.name)
         except OSError as error:
             raise SourceError(relative, 0, f"cannot be read ({error.strerror})") from None
+        prefix = f"{relative}/" if relative else ""
         for entry in entries:
-            path = Path(entry.path)
             if _is_folder(entry):
                 plain = not entry.is_symlink()
-                pending.append((path, depth + 1, f"{real}{os.sep}{entry.name}" if plain else None))
+                pending.append((prefix + entry.name, depth + 1,
+                                f"{real}{os.sep}{entry.name}" if plain else None))
             elif entry.name.endswith(".md"):
-                files.append(path)
+                files.append(prefix + entry.name)
     return files
 
 
