@@ -17,7 +17,7 @@ from kbtools.bench import (
     run_bench,
     unresolved_includes,
 )
-from privacy_kb.pipeline import collect
+from privacy_kb.pipeline import collect, taxonomy_file
 from privacy_kb.sources import discover_articles
 from privacy_kb.taxonomy import load_taxonomy
 
@@ -48,7 +48,7 @@ def test_synthetic_copies_resolve_their_includes(tmp_path: Path) -> None:
     collected = collect(tmp_path)
     assert len(collected.documents) == count
     # Typed like their originals by the bench's own taxonomy (derived from the bundled one).
-    bundled = load_taxonomy(CONTENT / "taxonomy.yml")
+    bundled = load_taxonomy(taxonomy_file(CONTENT))
     for copy, original in zip(corpus.articles, corpus.originals, strict=True):
         assert collected.taxonomy.types_of_article(copy) == bundled.types_of_article(original)
     typed_originals = {o for o in originals if bundled.types_of_article(o)}

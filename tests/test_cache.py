@@ -27,11 +27,11 @@ INCLUDE = "articles/ai-foundry/responsible-ai/includes/non-english-translation.m
 
 @pytest.fixture
 def source(tmp_path: Path) -> Path:
-    """Two small bundled articles with their includes, the taxonomy and the accepted problems
-    (no overrides: they pin cells of the articles left out)."""
+    """Two small bundled articles with their includes and the accepted problems (the default
+    taxonomy; no overrides: they pin cells of the articles left out)."""
     root = tmp_path / "source"
     for relative in (CLAUDE, SAFETY, INCLUDE, "articles/ai-foundry/includes/classic-banner.md",
-                     "taxonomy.yml", "known-problems.txt"):
+                     "known-problems.txt"):
         (root / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(CONTENT / relative, root / relative)
     return root

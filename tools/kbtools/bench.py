@@ -49,7 +49,7 @@ from mkdocs.config import load_config
 from privacy_kb.build import BuildReport, build, index_dir_for
 from privacy_kb.collected import Collected
 from privacy_kb.pages import write_pages
-from privacy_kb.pipeline import collect
+from privacy_kb.pipeline import collect, taxonomy_file
 from privacy_kb.problems import Problem
 from privacy_kb.resources import base_config_path
 from privacy_kb.search import KnowledgeIndex
@@ -115,7 +115,7 @@ def make_synthetic_corpus(
     """Write `count` article copies (round-robin over the corpus' articles) into `dest`, with
     a taxonomy typing them like their originals (`taxonomy_path`: the one to derive it from,
     else the bundled one)."""
-    taxonomy_path = taxonomy_path or CONTENT_ROOT / TAXONOMY_FILE
+    taxonomy_path = taxonomy_path or taxonomy_file(CONTENT_ROOT)
     originals = discover_articles(corpus_root)
     article_set = set(originals)
     include_files = [
@@ -228,7 +228,7 @@ def run_bench(
 
     _progress(f"writing {count} article copies")
     corpus = make_synthetic_corpus(corpus_root, work / "source", count,
-                                   content_root / TAXONOMY_FILE)
+                                   taxonomy_file(content_root))
     site = work / "site"
     _progress(f"building {count} articles")
     profiler = cProfile.Profile() if profile else None
