@@ -54,6 +54,9 @@ class PrivacyKbConfig(Config):
     source = c.Optional(c.Dir(exists=True))
     # Microsoft `.openpublishing.redirection.json` files whose old article URLs get redirects.
     redirect_maps = c.ListOfItems(c.File(exists=True), default=[])
+    # Where each article's parse and extraction is kept between builds (cache.py), so a rebuild
+    # after an edit parses only what changed; none when unset.
+    cache_dir = c.Optional(c.Dir(exists=False))
 
 
 class PrivacyKbPlugin(BasePlugin[PrivacyKbConfig]):
@@ -97,6 +100,7 @@ class PrivacyKbPlugin(BasePlugin[PrivacyKbConfig]):
                 source,
                 registry_path=registry if registry.is_file() else None,
                 redirect_maps=[Path(path) for path in self.config.redirect_maps],
+                cache_dir=Path(self.config.cache_dir) if self.config.cache_dir else None,
             )
         except BuildError as error:
             raise PluginError(str(error)) from None
