@@ -103,6 +103,7 @@ def _python_files(folder: Traversable, prefix: str = "") -> Iterable[tuple[str, 
             yield f"{prefix}{item.name}", item.read_bytes()
 
 
+@cache
 def _version(library: str) -> str:
     try:
         return metadata.version(library)
