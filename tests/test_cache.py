@@ -125,8 +125,8 @@ def test_a_corrupt_or_stale_entry_is_parsed_again(
 
 
 def test_a_cached_entry_never_reads_outside_the_source_root(source: Path, tmp_path: Path) -> None:
-    """An entry naming a file outside the root (by `..` or through a symlink), with that file's
-    true hash, is not used: the check resolves inside the root, as a parse does."""
+    """An entry naming a file outside the root (by `..`, an absolute path or a symlink), with that
+    file's true hash, is not used: the check resolves inside the root, as a parse does."""
     cache_dir = tmp_path / "cache"
     cold = collect(source, cache_dir=cache_dir)
     outside = tmp_path / "secret.md"
@@ -136,7 +136,7 @@ def test_a_cached_entry_never_reads_outside_the_source_root(source: Path, tmp_pa
     digest = hashlib.sha256(outside.read_bytes()).hexdigest()
     file = ArticleCache(cache_dir, source, "").entry_file(CLAUDE)
     original = json.loads(file.read_bytes().partition(b"\n")[2])
-    for named in ("../secret.md", link):
+    for named in ("../secret.md", str(outside), link):
         planted = json.loads(json.dumps(original))
         planted["files"].append([named, digest])
         _set_first_question(planted, "Planted?")
