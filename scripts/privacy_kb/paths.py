@@ -100,19 +100,24 @@ class InsideRoot:
     """`resolve_inside` for many paths of one root: the root's real path is found once, and a
     path with no symlink, `.` or `..` on the way is checked with one `lstat` per component
     instead of `os.path.realpath`; anything else takes `resolve_inside` itself (same answers,
-    same errors). For the cached rebuild, which checks every file each article read."""
+    same errors). For the cached rebuild, which checks every file each article read. One
+    instance serves one build: folders are assumed not to turn into symlinks meanwhile."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.real_root = os.path.realpath(root)
+        self._folders: set[str] = set()  # real folders seen on the way, none a symlink
 
     def resolve(self, relative: str, where: str = "") -> Path | None:
         parts = relative.split("/")
         if any(part in ("", ".", "..") for part in parts):
             return resolve_inside(self.root, relative, where)
         current = self.real_root
-        for part in parts:
+        last = len(parts) - 1
+        for index, part in enumerate(parts):
             current = f"{current}/{part}"
+            if index < last and current in self._folders:
+                continue
             try:
                 mode = os.lstat(current).st_mode
             except FileNotFoundError:
@@ -121,6 +126,8 @@ class InsideRoot:
                 return resolve_inside(self.root, relative, where)
             if stat.S_ISLNK(mode):
                 return resolve_inside(self.root, relative, where)
+            if index < last and stat.S_ISDIR(mode):
+                self._folders.add(current)
         return Path(current) if stat.S_ISREG(mode) else None
 
 

@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import hashlib
 import io
+import json
 import logging
 import math
 import os
@@ -36,7 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,8 +50,9 @@ from mkdocs.config import load_config
 
 from privacy_kb.build import BuildReport, build, index_dir_for
 from privacy_kb.collected import Collected
+from privacy_kb.model import FaqEntry
 from privacy_kb.pages import write_pages
-from privacy_kb.pipeline import collect, taxonomy_file
+from privacy_kb.pipeline import taxonomy_file
 from privacy_kb.problems import Problem
 from privacy_kb.resources import base_config_path
 from privacy_kb.search import KnowledgeIndex
@@ -295,10 +298,11 @@ def plain_mkdocs_build(report: BuildReport, work: Path) -> float:
 def changed_article_collect(
     corpus: SyntheticCorpus, cache_dir: Path, before: Collected
 ) -> tuple[float, float]:
-    """Wall and CPU seconds of the collect stage after one word of one article changed, with the
-    cache the first build filled; the article is put back afterwards. RuntimeError when the
-    change did not show (the cache would have served a stale article). CPU time is given too:
-    on a shared machine it says more than the wall clock."""
+    """Wall and CPU seconds of the collect stage of a second build (a new process, as a real
+    one is: not this one, whose heap holds the first build) after one word of one article
+    changed, with the cache the first build filled; the article is put back afterwards.
+    RuntimeError when the change did not show (the cache would have served a stale article).
+    CPU time is given too: on a shared machine it says more than the wall clock."""
     article = corpus.root / corpus.articles[0]
     original = article.read_bytes()
     text = original.decode("utf-8")
@@ -308,14 +312,42 @@ def changed_article_collect(
         raise RuntimeError(f"{corpus.articles[0]}: no word to change")
     article.write_text(changed, encoding="utf-8")
     try:
-        start, cpu = time.perf_counter(), time.process_time()
-        collected = collect(corpus.root, cache_dir=cache_dir)
-        seconds = (time.perf_counter() - start, time.process_time() - cpu)
+        output = subprocess.run(
+            [sys.executable, "-c", _TIMED_COLLECT, str(corpus.root), str(cache_dir)],
+            check=True, capture_output=True, text=True, env=_with_kbtools(os.environ),
+        ).stdout
     finally:
         article.write_bytes(original)
-    if len(collected.entries) != len(before.entries) or collected.entries == before.entries:
+    timing = json.loads(output)
+    if timing["entries"] != len(before.entries) or timing["digest"] == _digest(before.entries):
         raise RuntimeError("the rebuild after a change did not show it")
-    return seconds
+    return timing["wall"], timing["cpu"]
+
+
+def _with_kbtools(environment: Mapping[str, str]) -> dict[str, str]:
+    """`environment` with this package's folder on PYTHONPATH (pytest puts it on sys.path only)."""
+    tools = str(Path(__file__).resolve().parents[1])
+    paths = [tools, *filter(None, [environment.get("PYTHONPATH", "")])]
+    return {**environment, "PYTHONPATH": os.pathsep.join(paths)}
+
+
+def _digest(entries: Iterable[FaqEntry]) -> str:
+    text = json.dumps([entry.to_dict() for entry in entries], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# Run in a new process by `changed_article_collect`: times `collect`, prints JSON.
+_TIMED_COLLECT = """
+import json, sys, time
+from pathlib import Path
+from privacy_kb.pipeline import collect
+from kbtools.bench import _digest
+start, cpu = time.perf_counter(), time.process_time()
+collected = collect(Path(sys.argv[1]), cache_dir=Path(sys.argv[2]))
+wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+print(json.dumps({"wall": wall, "cpu": cpu, "entries": len(collected.entries),
+                  "digest": _digest(collected.entries)}))
+"""
 
 
 def material_articles_build(corpus: SyntheticCorpus, work: Path) -> float:
