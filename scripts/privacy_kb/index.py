@@ -19,16 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, KEYWORD, STORED, Schema
 
+from .index_codec import DirectPostings, DirectPostingsCodec
 from .links import source_slug
 from .model import FaqEntry, Taxonomy
 from .problems import BuildError
 from .search_analysis import (
     FIELD_BOOSTS,
     QUESTION_STOP_WORDS,
-    FastTerms,
     ImpactField,
     SearchCorpus,
     analyse,
@@ -40,7 +39,7 @@ from .urls import entry_url
 
 __all__ = ["FIELD_BOOSTS", "QUESTION_STOP_WORDS", "make_analyzer", "make_spelling_analyzer"]
 
-INDEX_FORMAT_VERSION = 2
+INDEX_FORMAT_VERSION = 3
 INDEX_META_FILE = "privacy-kb-index.json"
 INDEX_FOLDER = ".privacy-kb/index"  # inside the site dir, so one swap replaces both
 # Whoosh's writer buffers this many MB of postings before it spills a run to disk.
@@ -48,6 +47,8 @@ WRITER_LIMIT_MB = 256
 # Postings blocks: larger and uncompressed, because search reads every posting of the query's
 # terms (a common term has thousands at 16k entries) and zlib per block dominated the query time.
 POSTINGS_BLOCK = 1024
+# Indexed, not stored: written straight from memory in term order (index_codec).
+DIRECT_FIELDS = ("impact", "spelling", "type_ids", "facet_ids", "source_path", "source_slug")
 
 
 def index_dir_for(site_dir: Path) -> Path:
@@ -73,8 +74,11 @@ def make_schema() -> Schema:
     )
 
 
-def entry_record(entry: FaqEntry, taxonomy: Taxonomy) -> dict[str, Any]:
-    """What a search result shows, in the JSON contract's field names (plus display names)."""
+def entry_record(
+    entry: FaqEntry, taxonomy: Taxonomy, sentences: list[str] | None = None
+) -> dict[str, Any]:
+    """What a search result shows, in the JSON contract's field names (plus display names);
+    `sentences` are the answer's (answer_sentences), when already split."""
     source = entry.source
     return {
         "id": entry.id,
@@ -85,7 +89,7 @@ def entry_record(entry: FaqEntry, taxonomy: Taxonomy) -> dict[str, Any]:
         "facets": list(entry.facets),
         "kind": entry.kind,
         "deployment_type_names": [_type_name(taxonomy, t) for t in entry.deployment_types],
-        "sentences": answer_sentences(entry.answer_text),
+        "sentences": answer_sentences(entry.answer_text) if sentences is None else sentences,
         "source": {
             "path": source.path,
             "title": source.title,
@@ -99,7 +103,7 @@ def entry_record(entry: FaqEntry, taxonomy: Taxonomy) -> dict[str, Any]:
 
 def analyse_entries(entries: Iterable[FaqEntry], taxonomy: Taxonomy) -> SearchCorpus:
     """The entries analysed for search (shared by the Whoosh index and the browser index)."""
-    return analyse(entries, taxonomy, lambda entry: entry_record(entry, taxonomy))
+    return analyse(entries, taxonomy, lambda entry, sentences: entry_record(entry, taxonomy, sentences))
 
 
 def index_meta(corpus: SearchCorpus, taxonomy: Taxonomy) -> dict[str, Any]:
@@ -140,10 +144,15 @@ def write_index(
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
-    ix = whoosh_index.create_in(str(staging), make_schema())
-    codec = W3Codec(blocklimit=POSTINGS_BLOCK, compression=0)
-    writer = ix.writer(limitmb=WRITER_LIMIT_MB, procs=1, codec=codec)
-    terms_of = FastTerms()
+    schema = make_schema()
+    ix = whoosh_index.create_in(str(staging), schema)
+    # The index-only fields' postings are gathered here and written in term order at commit
+    # (index_codec); only the stored fields go through the writer's posting pool.
+    direct = DirectPostings(schema, DIRECT_FIELDS)
+    codec = DirectPostingsCodec(direct, blocklimit=POSTINGS_BLOCK, compression=0)
+    # Not assembled into one compound file: its directory records the files' mtimes, so two
+    # builds of the same entries would differ in bytes.
+    writer = ix.writer(limitmb=WRITER_LIMIT_MB, procs=1, codec=codec, compound=False)
     members: dict[int, list[str]] = {}
     for number, leader in enumerate(corpus.groups):
         members.setdefault(leader, []).append(corpus.entries[number].id)
@@ -152,23 +161,22 @@ def write_index(
             record = dict(corpus.records[number])
             record["group_types"] = list(corpus.group_types[number])
             # Each sentence's terms, so choosing the passage analyses nothing at query time.
-            record["sentence_terms"] = [
-                sorted(set(terms_of(sentence))) for sentence in record["sentences"]
-            ]
-            record["same_answer"] = [i for i in members[corpus.groups[number]] if i != entry.id]
-            writer.add_document(
-                id=entry.id,
-                impact=corpus.impacts[number],
+            record["sentence_terms"] = corpus.sentence_terms[number]
+            if corpus.groups[number] == number and len(members[number]) > 1:
+                # The entries with this answer, once, on the first of them (on each of them,
+                # a statement in many articles would cost entries × articles).
+                record["group"] = members[number]
+            direct.add(number, {
+                "impact": corpus.impacts[number],
                 # The vocabulary once, on the first document, each form weighted by the number
                 # of entries it is in (half the postings of indexing it per entry).
-                spelling=corpus.form_df if number == 0 else {},
-                type_ids=" ".join(entry.deployment_types),
-                facet_ids=" ".join(entry.facets),
-                kind=entry.kind,
-                source_path=entry.source.path,
-                source_slug=source_slug(entry.source.path),
-                record=record,
-            )
+                "spelling": corpus.form_df if number == 0 else None,
+                "type_ids": " ".join(entry.deployment_types),
+                "facet_ids": " ".join(entry.facets),
+                "source_path": entry.source.path,
+                "source_slug": source_slug(entry.source.path),
+            })  # fmt: skip
+            writer.add_document(id=entry.id, kind=entry.kind, record=record)
     except BaseException:
         writer.cancel()
         raise

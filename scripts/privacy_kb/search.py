@@ -296,9 +296,15 @@ class KnowledgeIndex:
             types = record.get("group_types") or record["deployment_types"]
             results.append(SearchResult.from_record(
                 record, score, self._passage(record, weights), types,
-                [self._type_names.get(t, t) for t in types], record.get("same_answer", ()),
+                [self._type_names.get(t, t) for t in types], self._same_answer(docnum, record),
             ))  # fmt: skip
         return tuple(results)
+
+    def _same_answer(self, docnum: int, record: dict[str, Any]) -> list[str]:
+        """The other entries with this answer (listed on the first entry with it)."""
+        leader = self._meta["groups"][docnum]
+        first = record if leader == docnum else self._reader.stored_fields(leader)["record"]
+        return [i for i in first.get("group", ()) if i != record["id"]]
 
     def _passage(self, record: dict[str, Any], weights: dict[str, int]) -> str:
         sentences = record.get("sentences") or [record["answer"]]

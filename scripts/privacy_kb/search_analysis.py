@@ -95,31 +95,61 @@ TOKEN_PATTERN = r"\w+(\.?\w+)*"
 
 class FastTerms:
     """The analyzer's output (`make_analyzer`) without its generator chain: the same tokenizer
-    pattern, lowercase, stop words and minimum length, and Porter stems memoised. Ten times
-    faster on a build's worth of text; tests check it agrees with the analyzer."""
+    pattern, lowercase, stop words and minimum length, and each word form's term memoised (a
+    build's vocabulary is small next to its text). Tests check it agrees with the analyzer."""
 
     def __init__(self) -> None:
         from whoosh.lang.porter import stem
 
-        self._pattern = re.compile(TOKEN_PATTERN, re.UNICODE)
+        # TOKEN_PATTERN without its capturing group, so findall returns whole tokens.
+        self._pattern = re.compile(TOKEN_PATTERN.replace("(", "(?:"), re.UNICODE)
         self._stem = stem
-        self._stems: dict[str, str] = {}
+        self._terms: dict[str, str | None] = {}  # token → its term; None: not a word form
+
+    def tokens(self, text: str) -> list[str]:
+        """Every token, lowercased, stop words included."""
+        if text.isascii():  # lowercasing ASCII first moves no token boundary
+            return self._pattern.findall(text.lower())
+        return [token.lower() for token in self._pattern.findall(text)]
 
     def forms(self, text: str) -> list[str]:
         """The word forms (the spelling analyzer's output)."""
-        words = (match.group(0).lower() for match in self._pattern.finditer(text))
-        return [w for w in words if len(w) >= MIN_WORD_LENGTH and w not in QUESTION_STOP_WORDS]
+        terms, term_of = self._terms, self._term_of
+        return [t for t in self.tokens(text) if (terms[t] if t in terms else term_of(t)) is not None]
 
     def __call__(self, text: str) -> list[str]:
         """The terms (the stemming analyzer's output)."""
-        stems = self._stems
-        out = []
-        for form in self.forms(text):
-            term = stems.get(form)
-            if term is None:
-                term = stems[form] = self._stem(form)
-            out.append(term)
-        return out
+        terms, term_of = self._terms, self._term_of
+        out = [terms[t] if t in terms else term_of(t) for t in self.tokens(text)]
+        return [term for term in out if term is not None]
+
+    def counts(self, text: str) -> tuple[Counter[str], frozenset[str]]:
+        """Each term with its number of occurrences, and the word forms, of one text."""
+        terms, term_of = self._terms, self._term_of
+        counts: Counter[str] = Counter()
+        forms = []
+        for token, occurrences in Counter(self.tokens(text)).items():
+            term = terms[token] if token in terms else term_of(token)
+            if term is not None:
+                counts[term] += occurrences
+                forms.append(token)
+        return counts, frozenset(forms)
+
+    def term_set(self, text: str) -> list[str]:
+        """The distinct terms of a text, sorted."""
+        tokens = self.tokens(text)
+        try:
+            found = set(map(self._terms.__getitem__, tokens))
+        except KeyError:  # a token not seen yet
+            terms, term_of = self._terms, self._term_of
+            found = {terms[t] if t in terms else term_of(t) for t in tokens}
+        found.discard(None)
+        return sorted(found)
+
+    def _term_of(self, token: str) -> str | None:
+        dropped = len(token) < MIN_WORD_LENGTH or token in QUESTION_STOP_WORDS
+        term = self._terms[token] = None if dropped else self._stem(token)
+        return term
 
 
 def make_analyzer() -> Analyzer:
@@ -169,6 +199,7 @@ class SearchCorpus:
     records: list[dict[str, Any]]  # what a result shows (index.entry_record)
     impacts: list[dict[str, int]]  # per entry: term → integer impact
     entry_forms: list[frozenset[str]]  # per entry: its word forms (the spelling vocabulary)
+    sentence_terms: list[list[list[str]]]  # per entry, per answer sentence: its terms, sorted
     forms: dict[str, str] = field(default_factory=dict)  # every word form → its term
     form_df: dict[str, int] = field(default_factory=dict)  # word form → entries containing it
     groups: list[int] = field(default_factory=list)  # per entry: first entry with the same answer
@@ -198,7 +229,12 @@ def entry_fields(entry: FaqEntry, taxonomy: Taxonomy, fast: FastTerms) -> dict[s
 def analyse(
     entries: Iterable[FaqEntry], taxonomy: Taxonomy, record: Any
 ) -> SearchCorpus:
-    """Analyse every entry once; `record(entry)` gives what a result shows."""
+    """Analyse every entry once; `record(entry, sentences)` gives what a result shows.
+
+    Each text is tokenized once (its term counts and word forms together); the texts entries
+    share by construction (the taxonomy's facet and type words, an article's title, a
+    section's heading) once per taxonomy item, article or section.
+    """
     ordered = sorted(entries, key=lambda entry: entry.id)
     stemmer = make_analyzer()
     fast = FastTerms()
@@ -209,23 +245,45 @@ def analyse(
     total_length: Counter[str] = Counter()
     entry_forms: list[frozenset[str]] = []
     form_df: Counter[str] = Counter()
+    sentences: list[list[str]] = []
+    sentence_terms: list[list[list[str]]] = []
+    shared: dict[tuple[str, ...], tuple[Counter[str], frozenset[str]]] = {}
     for entry in ordered:
         fields = entry_fields(entry, taxonomy, fast)
-        counts = {name: Counter(fast(text)) for name, text in fields.items()}
+        counts: dict[str, Counter[str]] = {}
+        forms: set[str] = set()
+        for name, text in fields.items():
+            key = _shared_key(name, entry)
+            if key is None:
+                counts[name], field_forms = fast.counts(text)
+            else:
+                if key not in shared:
+                    shared[key] = fast.counts(text)
+                counts[name], field_forms = shared[key]
+            forms.update(field_forms)
+            df[name].update(counts[name].keys())
         term_counts.append(counts)
         lengths.append({name: sum(c.values()) for name, c in counts.items()})
-        for name, c in counts.items():
-            df[name].update(c.keys())
-            total_length[name] += lengths[-1][name]
-        spelling = "\n".join((*fields.values(), *entry.aliases))
-        entry_forms.append(frozenset(fast.forms(spelling)))
-        form_df.update(entry_forms[-1])
+        for name, length in lengths[-1].items():
+            total_length[name] += length
+        for alias in entry.aliases:
+            forms.update(fast.forms(alias))
+        entry_forms.append(frozenset(forms))
+        form_df.update(forms)
+        sentences.append(answer_sentences(entry.answer_text))
+        # Each sentence's terms, so choosing the passage analyses nothing at query time.
+        sentence_terms.append([fast.term_set(sentence) for sentence in sentences[-1]])
     average = {name: (total_length[name] / count if count else 0.0) or 1.0 for name in FIELD_BOOSTS}
+    # Each field's weight × idf, per term, once (not once per entry and term).
+    weighted_idf = {
+        name: {term: FIELD_BOOSTS[name] * (math.log(count / (n + 1)) + 1) for term, n in df[name].items()}
+        for name in FIELD_BOOSTS
+    }
     impacts = [
-        _impacts(counts, length, df, average, count)
+        _impacts(counts, length, weighted_idf, average)
         for counts, length in zip(term_counts, lengths, strict=True)
     ]
-    forms = {form: _single(fast(form)) for form in sorted(form_df)}
+    forms_of = {form: _single(fast(form)) for form in sorted(form_df)}
     leaders: dict[str, int] = {}
     groups = [leaders.setdefault(entry.answer_text, n) for n, entry in enumerate(ordered)]
     members: dict[int, set[str]] = {}
@@ -238,16 +296,30 @@ def analyse(
     ]
     return SearchCorpus(
         entries=ordered,
-        records=[record(entry) for entry in ordered],
+        records=[record(entry, s) for entry, s in zip(ordered, sentences, strict=True)],
         impacts=impacts,
         entry_forms=entry_forms,
-        forms={form: stem for form, stem in forms.items() if stem},
+        sentence_terms=sentence_terms,
+        forms={form: stem for form, stem in forms_of.items() if stem},
         form_df=dict(sorted(form_df.items())),
         groups=groups,
         group_types=group_types,
         wordings=type_wordings(taxonomy, stemmer),
         sources=_sources(ordered, taxonomy),
     )
+
+
+def _shared_key(name: str, entry: FaqEntry) -> tuple[str, ...] | None:
+    """What a field's text is made of when entries share it by construction, else None."""
+    if name == "facet":
+        return ("facet", *entry.facets)
+    if name == "deployment":
+        return ("deployment", *entry.deployment_types)
+    if name == "title":
+        return ("title", entry.source.path, entry.source.title)
+    if name == "heading":
+        return ("heading", entry.source.path, entry.source.heading)
+    return None
 
 
 def type_wordings(taxonomy: Taxonomy, stemmer: Analyzer | None = None) -> tuple[TypeWording, ...]:
@@ -327,18 +399,20 @@ def answer_sentences(answer_text: str) -> list[str]:
 def _impacts(
     counts: dict[str, Counter[str]],
     lengths: dict[str, int],
-    df: dict[str, Counter[str]],
+    weighted_idf: dict[str, dict[str, float]],
     average: dict[str, float],
-    doc_count: int,
 ) -> dict[str, int]:
     per_term: dict[str, list[float]] = {}
     for name, terms in counts.items():
-        boost = FIELD_BOOSTS[name]
         b = FIELD_B.get(name, BM25_B)
         norm = BM25_K1 * ((1 - b) + b * lengths[name] / average[name])
+        field_idf = weighted_idf[name]
         for term, tf in terms.items():
-            idf = math.log(doc_count / (df[name][term] + 1)) + 1
-            per_term.setdefault(term, []).append(boost * idf * (tf * (BM25_K1 + 1)) / (tf + norm))
+            score = field_idf[term] * (tf * (BM25_K1 + 1)) / (tf + norm)
+            if term in per_term:
+                per_term[term].append(score)
+            else:
+                per_term[term] = [score]
     return {
         term: max(1, round((max(scores) + FIELD_TIEBREAK * sum(scores)) * IMPACT_SCALE))
         for term, scores in sorted(per_term.items())
