@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from .gc_pause import without_gc
 from .model import Taxonomy
 from .search_analysis import (
     FUZZY_MIN_LENGTH,
@@ -67,11 +68,8 @@ def browser_index(corpus: SearchCorpus, taxonomy: Taxonomy) -> dict[str, Any]:
     count = len(corpus.entries)
     type_ids = [t.id for t in taxonomy.deployment_types]
     source_number = {source["path"]: n for n, source in enumerate(corpus.sources)}
-    postings: dict[str, list[tuple[int, int]]] = {}
-    for docnum, impacts in enumerate(corpus.impacts):
-        for term, impact in impacts.items():
-            postings.setdefault(term, []).append((docnum, impact))
-    total = sum(len(p) for p in postings.values())
+    postings = corpus.postings
+    total = sum(len(docnums) for docnums, _ in postings.values())
     term_shards = max(1, -(-total // POSTINGS_PER_SHARD))
     doc_shards = max(1, -(-count // DOCS_PER_SHARD))
     files: dict[str, Any] = {
@@ -115,12 +113,11 @@ def browser_index(corpus: SearchCorpus, taxonomy: Taxonomy) -> dict[str, Any]:
         }
     }
     shards: list[dict[str, list[int]]] = [{} for _ in range(term_shards)]
-    for term in sorted(postings):
-        encoded: list[int] = [len(postings[term])]
-        previous = 0
-        for docnum, impact in postings[term]:
-            encoded += [docnum - previous, impact]
-            previous = docnum
+    for term, (docnums, impacts) in postings.items():  # in term order
+        encoded: list[int] = [len(docnums)] * (1 + 2 * len(docnums))
+        gaps = zip(docnums, [0, *docnums[:-1]], strict=True)
+        encoded[1::2] = [docnum - previous for docnum, previous in gaps]
+        encoded[2::2] = impacts
         shards[term_shard(term, term_shards)][term] = encoded
     for number, shard in enumerate(shards):
         files[f"terms-{number}.json.gz"] = shard
@@ -135,6 +132,7 @@ def browser_index(corpus: SearchCorpus, taxonomy: Taxonomy) -> dict[str, Any]:
     return files
 
 
+@without_gc
 def write_browser_index(corpus: SearchCorpus, taxonomy: Taxonomy, site_dir: Path) -> Path:
     """Write the browser index into `<site_dir>/search/` (replacing what was there)."""
     folder = Path(site_dir) / BROWSER_INDEX_FOLDER

@@ -21,6 +21,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, Schema
 
+from .gc_pause import without_gc
 from .index_codec import DirectPostings, DirectPostingsCodec
 from .links import source_slug
 from .model import FaqEntry, Taxonomy
@@ -101,6 +102,7 @@ def entry_record(
     }
 
 
+@without_gc
 def analyse_entries(entries: Iterable[FaqEntry], taxonomy: Taxonomy) -> SearchCorpus:
     """The entries analysed for search (shared by the Whoosh index and the browser index)."""
     return analyse(entries, taxonomy, lambda entry, sentences: entry_record(entry, taxonomy, sentences))
@@ -123,6 +125,7 @@ def index_meta(corpus: SearchCorpus, taxonomy: Taxonomy) -> dict[str, Any]:
     }
 
 
+@without_gc
 def write_index(
     entries: Iterable[FaqEntry],
     taxonomy: Taxonomy,
@@ -153,6 +156,7 @@ def write_index(
     # Not assembled into one compound file: its directory records the files' mtimes, so two
     # builds of the same entries would differ in bytes.
     writer = ix.writer(limitmb=WRITER_LIMIT_MB, procs=1, codec=codec, compound=False)
+    direct.set_field("impact", ImpactField.term_postings(corpus.postings))
     members: dict[int, list[str]] = {}
     for number, leader in enumerate(corpus.groups):
         members.setdefault(leader, []).append(corpus.entries[number].id)
@@ -167,7 +171,6 @@ def write_index(
                 # a statement in many articles would cost entries × articles).
                 record["group"] = members[number]
             direct.add(number, {
-                "impact": corpus.impacts[number],
                 # The vocabulary once, on the first document, each form weighted by the number
                 # of entries it is in (half the postings of indexing it per entry).
                 "spelling": corpus.form_df if number == 0 else None,

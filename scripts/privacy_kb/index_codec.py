@@ -17,19 +17,25 @@ into an empty folder), so the same entries give the same file names and bytes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3Segment
+from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PostingsWriter, W3Segment
 from whoosh.fields import Schema
 
 # The one segment of an index built whole (Whoosh names segments `<indexname>_<segid>.seg`).
 SEGMENT_ID = "privacykb0000000"
 
 
+# A term's postings in document order, as columns: document numbers, weights, value bytes.
+TermPostings = tuple[Sequence[int], Sequence[float], Sequence[bytes]]
+
+
 class DirectPostings:
-    """The postings of some fields, gathered in memory: field → term bytes → postings in
-    document order, each (document number, weight, value bytes)."""
+    """The postings of some fields, gathered in memory: field → term bytes → its postings in
+    document order, as Whoosh's writer would have them (weights and value bytes as the field's
+    `index` gives them): document by document (`add`), or a field's whole lists at once
+    (`set_field`, for postings already inverted)."""
 
     def __init__(self, schema: Schema, fieldnames: Iterable[str]) -> None:
         self.fields: dict[str, Any] = {}
@@ -39,23 +45,59 @@ class DirectPostings:
                 # Stored values and field lengths are written per document by add_document.
                 raise ValueError(f"field {name!r} must be indexed only to be written directly")
             self.fields[name] = field
-        self.postings: dict[str, dict[bytes, list[tuple[int, float, bytes]]]] = {
+        self._added: dict[str, dict[bytes, list[tuple[int, float, bytes]]]] = {
             name: {} for name in self.fields
         }
+        self._whole: dict[str, dict[bytes, TermPostings]] = {}
+        # A field's postings for a value it has indexed before (entries share a type, an article).
+        self._indexed: dict[tuple[str, Hashable], list[tuple[bytes, float, bytes]]] = {}
 
     def add(self, docnum: int, values: Mapping[str, Any]) -> None:
         """Index one document's values of these fields (documents in increasing order)."""
         for name, value in values.items():
             if value is None:
                 continue
-            terms = self.postings[name]
-            for btext, _freq, weight, vbytes in self.fields[name].index(value):
+            if isinstance(value, Hashable):
+                key = (name, value)
+                items = self._indexed.get(key)
+                if items is None:
+                    items = self._indexed[key] = self._index(name, value)
+            else:
+                items = self._index(name, value)
+            terms = self._added[name]
+            for btext, weight, vbytes in items:
                 posting = (docnum, weight, vbytes)
                 postings = terms.get(btext)
                 if postings is None:
                     terms[btext] = [posting]
                 else:
                     postings.append(posting)
+
+    def set_field(self, name: str, terms: Mapping[bytes, TermPostings]) -> None:
+        """A field's postings, whole, instead of document by document."""
+        if name not in self.fields or self._added[name]:
+            raise ValueError(f"field {name!r}: not a direct field, or already has postings")
+        self._whole[name] = dict(terms)
+
+    def fieldnames(self) -> list[str]:
+        return sorted(self.fields)
+
+    def terms(self, name: str) -> Iterator[tuple[bytes, TermPostings]]:
+        """A field's terms in order, each with its postings."""
+        if name in self._whole:
+            whole = self._whole[name]
+            for btext in sorted(whole):
+                yield btext, whole[btext]
+            return
+        added = self._added[name]
+        for btext in sorted(added):
+            docnums, weights, values = zip(*added[btext], strict=True)
+            yield btext, (docnums, weights, values)
+
+    def _index(self, name: str, value: Any) -> list[tuple[bytes, float, bytes]]:
+        """What Whoosh's writer adds to its pool for this value (its field boost is 1)."""
+        return [(btext, weight * 1.0, vbytes) for btext, _freq, weight, vbytes
+                in self.fields[name].index(value)]  # fmt: skip
 
 
 class DirectPostingsCodec(W3Codec):
@@ -74,6 +116,33 @@ class DirectPostingsCodec(W3Codec):
     def field_writer(self, storage: Any, segment: Any) -> W3FieldWriter:
         return _DirectFieldWriter(self, storage, segment, self._direct)
 
+    def postings_writer(self, dbfile: Any, byteids: bool = False) -> W3PostingsWriter:
+        return _BulkPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
+                                   compression=self._compression, inlinelimit=self._inlinelimit)
+
+
+class _BulkPostingsWriter(W3PostingsWriter):
+    """W3PostingsWriter that also takes a term's postings a block at a time: what add_posting
+    does for each posting, with its buffer filled by slices (the same blocks, the same bytes)."""
+
+    def add_postings(self, docnums: Sequence[int], weights: Sequence[float],
+                     values: Sequence[bytes]) -> None:
+        limit, start, count = self._blocklimit, 0, len(docnums)
+        while start < count:
+            # add_posting writes a full buffer out before it adds the next posting.
+            if len(self._ids) >= limit:
+                self._write_block()
+            end = min(count, start + limit - len(self._ids))
+            block_weights = weights[start:end]
+            self._ids.extend(docnums[start:end])
+            self._weights.extend(block_weights)
+            # The double (not the float32 the block keeps), as add_posting compares it.
+            heaviest = max(block_weights)
+            if heaviest > self._maxweight:
+                self._maxweight = heaviest
+            self._values.extend(v for v in values[start:end] if v)
+            start = end
+
 
 class _DirectFieldWriter(W3FieldWriter):
     def __init__(self, codec: W3Codec, storage: Any, segment: Any, direct: DirectPostings) -> None:
@@ -83,7 +152,7 @@ class _DirectFieldWriter(W3FieldWriter):
     def add_postings(self, schema: Schema, lengths: Any, items: Iterable[tuple]) -> None:
         """The pool's sorted postings, with the direct fields' in their place by field name
         (what `FieldWriter.add_postings` does with the pool's alone)."""
-        pending = sorted(self._direct.postings)
+        pending = self._direct.fieldnames()
         lastfn: str | None = None
         lasttext: bytes | None = None
         scorable = False
@@ -114,14 +183,15 @@ class _DirectFieldWriter(W3FieldWriter):
             self._write_direct(schema, fieldname)
 
     def _write_direct(self, schema: Schema, fieldname: str) -> None:
-        terms = self._direct.postings[fieldname]
-        if not terms:
-            return
-        self.start_field(fieldname, schema[fieldname])
-        add = self.add
-        for btext in sorted(terms):
+        started = False
+        for btext, (docnums, weights, values) in self._direct.terms(fieldname):
+            if not docnums:
+                continue
+            if not started:
+                self.start_field(fieldname, schema[fieldname])
+                started = True
             self.start_term(btext)
-            for docnum, weight, vbytes in terms[btext]:
-                add(docnum, weight, vbytes, 0)
+            self._postwriter.add_postings(docnums, weights, values)
             self.finish_term()
-        self.finish_field()
+        if started:
+            self.finish_field()

@@ -25,6 +25,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from whoosh.analysis import STOP_WORDS, Analyzer, StandardAnalyzer, StemmingAnalyzer
@@ -164,6 +165,9 @@ def make_spelling_analyzer() -> Analyzer:
     return StandardAnalyzer(stoplist=QUESTION_STOP_WORDS, minsize=MIN_WORD_LENGTH)
 
 
+_ONE = pack_uint(1)  # a posting's value: its frequency, 1
+
+
 class ImpactField(FieldType):
     """A Whoosh field indexed from a ready {term: integer impact} mapping: each posting's
     weight is the impact, so a query term's postings are the entries' scores for it."""
@@ -178,9 +182,19 @@ class ImpactField(FieldType):
         self.sortable_type = None
 
     def index(self, value: Any, **kwargs: Any) -> Iterable[tuple[bytes, int, float, bytes]]:
-        one = pack_uint(1)
-        for term in sorted(value):
-            yield term.encode("utf-8"), 1, float(value[term]), one
+        # Whoosh's writer sorts postings by term itself.
+        one = _ONE
+        return [(term.encode("utf-8"), 1, float(impact), one) for term, impact in value.items()]
+
+    @staticmethod
+    def term_postings(
+        postings: dict[str, tuple[list[int], list[int]]],
+    ) -> dict[bytes, tuple[list[int], list[float], list[bytes]]]:
+        """Whole postings lists (SearchCorpus.postings), each posting as `index` gives it."""
+        return {
+            term.encode("utf-8"): (docnums, [float(i) for i in impacts], [_ONE] * len(docnums))
+            for term, (docnums, impacts) in postings.items()
+        }
 
 
 @dataclass(frozen=True)
@@ -198,6 +212,8 @@ class SearchCorpus:
     entries: list[FaqEntry]
     records: list[dict[str, Any]]  # what a result shows (index.entry_record)
     impacts: list[dict[str, int]]  # per entry: term → integer impact
+    # The same inverted, by term in order: (entries in order, their impacts).
+    postings: dict[str, tuple[list[int], list[int]]]
     entry_forms: list[frozenset[str]]  # per entry: its word forms (the spelling vocabulary)
     sentence_terms: list[list[list[str]]]  # per entry, per answer sentence: its terms, sorted
     forms: dict[str, str] = field(default_factory=dict)  # every word form → its term
@@ -284,6 +300,20 @@ def analyse(
         for counts, length in zip(term_counts, lengths, strict=True)
     ]
     forms_of = {form: _single(fast(form)) for form in sorted(form_df)}
+    inverted: dict[str, list[tuple[int, int]]] = {}
+    for docnum, entry_impacts in enumerate(impacts):
+        for term, impact in entry_impacts.items():
+            posting = (docnum, impact)
+            term_postings = inverted.get(term)
+            if term_postings is None:
+                inverted[term] = [posting]
+            else:
+                term_postings.append(posting)
+    first, second = itemgetter(0), itemgetter(1)
+    postings = {
+        term: (list(map(first, inverted[term])), list(map(second, inverted[term])))
+        for term in sorted(inverted)
+    }
     leaders: dict[str, int] = {}
     groups = [leaders.setdefault(entry.answer_text, n) for n, entry in enumerate(ordered)]
     members: dict[int, set[str]] = {}
@@ -298,6 +328,7 @@ def analyse(
         entries=ordered,
         records=[record(entry, s) for entry, s in zip(ordered, sentences, strict=True)],
         impacts=impacts,
+        postings=postings,
         entry_forms=entry_forms,
         sentence_terms=sentence_terms,
         forms={form: stem for form, stem in forms_of.items() if stem},
