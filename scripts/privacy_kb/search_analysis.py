@@ -124,15 +124,15 @@ class FastTerms:
         out = [terms[t] if t in terms else term_of(t) for t in self.tokens(text)]
         return [term for term in out if term is not None]
 
-    def counts(self, text: str) -> tuple[Counter[str], frozenset[str]]:
+    def counts(self, text: str) -> tuple[dict[str, int], frozenset[str]]:
         """Each term with its number of occurrences, and the word forms, of one text."""
         terms, term_of = self._terms, self._term_of
-        counts: Counter[str] = Counter()
+        counts: dict[str, int] = {}
         forms = []
         for token, occurrences in Counter(self.tokens(text)).items():
             term = terms[token] if token in terms else term_of(token)
             if term is not None:
-                counts[term] += occurrences
+                counts[term] = counts.get(term, 0) + occurrences
                 forms.append(token)
         return counts, frozenset(forms)
 
@@ -255,7 +255,7 @@ def analyse(
     stemmer = make_analyzer()
     fast = FastTerms()
     count = len(ordered)
-    term_counts: list[dict[str, Counter[str]]] = []
+    term_counts: list[dict[str, dict[str, int]]] = []
     lengths: list[dict[str, int]] = []
     df: dict[str, Counter[str]] = {name: Counter() for name in FIELD_BOOSTS}
     total_length: Counter[str] = Counter()
@@ -263,10 +263,10 @@ def analyse(
     form_df: Counter[str] = Counter()
     sentences: list[list[str]] = []
     sentence_terms: list[list[list[str]]] = []
-    shared: dict[tuple[str, ...], tuple[Counter[str], frozenset[str]]] = {}
+    shared: dict[tuple[str, ...], tuple[dict[str, int], frozenset[str]]] = {}
     for entry in ordered:
         fields = entry_fields(entry, taxonomy, fast)
-        counts: dict[str, Counter[str]] = {}
+        counts: dict[str, dict[str, int]] = {}
         forms: set[str] = set()
         for name, text in fields.items():
             key = _shared_key(name, entry)
@@ -428,25 +428,30 @@ def answer_sentences(answer_text: str) -> list[str]:
 
 
 def _impacts(
-    counts: dict[str, Counter[str]],
+    counts: dict[str, dict[str, int]],
     lengths: dict[str, int],
     weighted_idf: dict[str, dict[str, float]],
     average: dict[str, float],
 ) -> dict[str, int]:
-    per_term: dict[str, list[float]] = {}
+    # Per term: its best field's score and the sum of its fields' scores (added in field order).
+    best: dict[str, float] = {}
+    total: dict[str, float] = {}
+    k1_plus_1 = BM25_K1 + 1
     for name, terms in counts.items():
         b = FIELD_B.get(name, BM25_B)
         norm = BM25_K1 * ((1 - b) + b * lengths[name] / average[name])
         field_idf = weighted_idf[name]
         for term, tf in terms.items():
-            score = field_idf[term] * (tf * (BM25_K1 + 1)) / (tf + norm)
-            if term in per_term:
-                per_term[term].append(score)
+            score = field_idf[term] * (tf * k1_plus_1) / (tf + norm)
+            if term in best:
+                total[term] += score
+                if score > best[term]:
+                    best[term] = score
             else:
-                per_term[term] = [score]
+                best[term] = total[term] = score
     return {
-        term: max(1, round((max(scores) + FIELD_TIEBREAK * sum(scores)) * IMPACT_SCALE))
-        for term, scores in sorted(per_term.items())
+        term: max(1, round((best[term] + FIELD_TIEBREAK * total[term]) * IMPACT_SCALE))
+        for term in sorted(best)
     }
 
 

@@ -19,6 +19,8 @@ _BOUNDARY = re.compile(r"(?<=[.!?])(?P<close>[\"'”’)\]]*)\s+|(?<=[。！？]
 _ABBREVIATIONS = re.compile(r"(?:\b(?:e\.g|i\.e|etc|vs|Inc|Ltd|Corp|approx|U\.S)\.|\b[A-Z]\.)$")
 # "No." abbreviates "number" only before one ("No. 5"); "No." answering a question is a sentence.
 _NUMBER_SIGN = re.compile(r"\bNo\.$")
+# The longest text either pattern matches ("approx."), and the character before it.
+_ABBREVIATION_TAIL = len("approx.") + 1
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]])")
 _SPACE = re.compile(r"\s+")
 _LINK_UNSAFE = re.compile(r"[\s()<>]")  # would end or break a Markdown link target
@@ -44,32 +46,36 @@ class _Builder:
         self.markdown += markdown
 
 
-def split_sentences(block: etree.Element, skip: frozenset[str] = frozenset()) -> list[Sentence]:
+def split_sentences(
+    block: etree.Element, skip: frozenset[str] = frozenset(), *, markdown: bool = True
+) -> list[Sentence]:
     """The sentences of a block element's inline content; children tagged in `skip` are left out
-    (e.g. nested lists, which are blocks of their own)."""
+    (e.g. nested lists, which are blocks of their own). Without `markdown`, only their text."""
     sentences: list[Sentence] = []
     current = _Builder()
 
     def flush() -> None:
         text = _SPACE.sub(" ", current.text).strip()
         if any(ch.isalnum() for ch in text):
-            sentences.append(Sentence(text, _SPACE.sub(" ", current.markdown).strip()))
+            marked = _SPACE.sub(" ", current.markdown).strip() if markdown else ""
+            sentences.append(Sentence(text, marked))
         current.text = current.markdown = ""
 
     def add_plain(text: str) -> None:
         position = 0
         for match in _BOUNDARY.finditer(text):
-            before = current.text + text[position : match.start()]
+            # Only the end can match (both patterns end in `$`); one more character keeps `\b`.
+            before = (current.text + text[position : match.start()])[-_ABBREVIATION_TAIL:]
             if _ABBREVIATIONS.search(before) or (
                 _NUMBER_SIGN.search(before) and text[match.end() : match.end() + 1].isdigit()
             ):
                 continue
             piece = text[position : match.start() + len(match.group("close") or "")]
-            current.add(piece, _escape(piece))
+            current.add(piece, _escape(piece) if markdown else "")
             flush()
             position = match.end()
         rest = text[position:]
-        current.add(rest, _escape(rest))
+        current.add(rest, _escape(rest) if markdown else "")
 
     if block.text:
         add_plain(block.text)
@@ -127,4 +133,4 @@ def split_text(text: str) -> list[str]:
     """Sentences of plain text, by the same rules as `split_sentences`."""
     block = etree.Element("p")
     block.text = text
-    return [sentence.text for sentence in split_sentences(block)]
+    return [sentence.text for sentence in split_sentences(block, markdown=False)]
