@@ -181,6 +181,39 @@ def test_index_documents_are_deterministic(collected, tmp_path):
     assert meta_a == (tmp_path / "b" / INDEX_META_FILE).read_text(encoding="utf-8")
 
 
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}  # fmt: skip
+
+
+def test_the_same_entries_give_the_same_index_files(collected, tmp_path):
+    """File names and bytes, of the Whoosh index and of the browser index."""
+    from privacy_kb.browser_index import write_browser_index
+
+    for name, entries in (("a", collected.entries), ("b", tuple(reversed(collected.entries)))):
+        corpus = write_index(entries, collected.taxonomy, tmp_path / name / "index")
+        write_browser_index(corpus, collected.taxonomy, tmp_path / name)
+    first = _files(tmp_path / "a")
+    assert any(name.startswith("index/") and name.endswith(".pst") for name in first)
+    assert any(name.startswith("search/terms-") for name in first)
+    assert first == _files(tmp_path / "b")
+
+
+def test_postings_written_directly_are_what_whoosh_writes(collected, tmp_path):
+    """The fast path (index_codec) writes the very files Whoosh's own writer makes."""
+    from privacy_kb.index import DIRECT_FIELDS, analyse_entries, write_whoosh
+
+    corpus = analyse_entries(collected.entries, collected.taxonomy)
+    for name, fields in (("direct", DIRECT_FIELDS), ("pool", ())):
+        (tmp_path / name).mkdir()
+        write_whoosh(corpus, tmp_path / name, direct_fields=fields)
+    direct, pool = _files(tmp_path / "direct"), _files(tmp_path / "pool")
+    assert sorted(direct) == sorted(pool)
+    assert sum(len(data) for data in direct.values()) > 100_000
+    for name in direct:
+        assert direct[name] == pool[name], name
+
+
 def test_rebuild_replaces_the_index(collected, tmp_path):
     directory = tmp_path / "index"
     write_index(collected.entries[:3], collected.taxonomy, directory)
@@ -498,6 +531,9 @@ def test_one_statement_for_several_types_is_one_result(collected, tmp_path):
     assert results[0].deployment_types == ("azure-direct-standard", "azure-direct-global")
     assert results[0].same_answer == ("b-global",)
     assert "Global" in " ".join(results[0].deployment_type_names)
+    with KnowledgeIndex(tmp_path / "ix") as small:
+        (second,) = small.search("are prompts stored", deployment_type="azure-direct-global").results
+    assert second.id == "b-global" and second.same_answer == ("a-standard",)
 
 
 def test_browser_index_holds_the_whoosh_index_scores(collected, index_dir):

@@ -147,16 +147,35 @@ def write_index(
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
+    write_whoosh(corpus, staging)
+    meta = json.dumps(index_meta(corpus, taxonomy), indent=2, ensure_ascii=False)
+    (staging / INDEX_META_FILE).write_text(meta + "\n", encoding="utf-8")
+    if index_dir.exists():
+        shutil.rmtree(index_dir)
+    staging.rename(index_dir)
+    return corpus
+
+
+def write_whoosh(
+    corpus: SearchCorpus, folder: Path, direct_fields: Iterable[str] = DIRECT_FIELDS
+) -> None:
+    """The Whoosh index of the analysed entries, in the empty `folder`: one document per entry,
+    in entry-id order, one writer, one commit.
+
+    The postings of `direct_fields` are written straight from memory in term order
+    (index_codec); the other fields go through Whoosh's writer and its posting pool. The files
+    are the same either way (a test builds both), only much faster.
+    """
     schema = make_schema()
-    ix = whoosh_index.create_in(str(staging), schema)
-    # The index-only fields' postings are gathered here and written in term order at commit
-    # (index_codec); only the stored fields go through the writer's posting pool.
-    direct = DirectPostings(schema, DIRECT_FIELDS)
+    direct_fields = tuple(direct_fields)
+    ix = whoosh_index.create_in(str(folder), schema)
+    direct = DirectPostings(schema, direct_fields)
     codec = DirectPostingsCodec(direct, blocklimit=POSTINGS_BLOCK, compression=0)
     # Not assembled into one compound file: its directory records the files' mtimes, so two
     # builds of the same entries would differ in bytes.
     writer = ix.writer(limitmb=WRITER_LIMIT_MB, procs=1, codec=codec, compound=False)
-    direct.set_field("impact", ImpactField.term_postings(corpus.postings))
+    if "impact" in direct_fields:
+        direct.set_field("impact", ImpactField.term_postings(corpus.postings))
     members: dict[int, list[str]] = {}
     for number, leader in enumerate(corpus.groups):
         members.setdefault(leader, []).append(corpus.entries[number].id)
@@ -170,7 +189,8 @@ def write_index(
                 # The entries with this answer, once, on the first of them (on each of them,
                 # a statement in many articles would cost entries × articles).
                 record["group"] = members[number]
-            direct.add(number, {
+            indexed = {
+                "impact": corpus.impacts[number],
                 # The vocabulary once, on the first document, each form weighted by the number
                 # of entries it is in (half the postings of indexing it per entry).
                 "spelling": corpus.form_df if number == 0 else None,
@@ -178,19 +198,16 @@ def write_index(
                 "facet_ids": " ".join(entry.facets),
                 "source_path": entry.source.path,
                 "source_slug": source_slug(entry.source.path),
-            })  # fmt: skip
-            writer.add_document(id=entry.id, kind=entry.kind, record=record)
+            }
+            # (The impacts are given whole, already inverted, above.)
+            direct.add(number, {n: indexed[n] for n in direct_fields if n != "impact"})
+            pooled = {n: value for n, value in indexed.items() if n not in direct_fields}
+            writer.add_document(id=entry.id, kind=entry.kind, record=record, **pooled)
     except BaseException:
         writer.cancel()
         raise
     writer.commit()
     ix.close()
-    meta = json.dumps(index_meta(corpus, taxonomy), indent=2, ensure_ascii=False)
-    (staging / INDEX_META_FILE).write_text(meta + "\n", encoding="utf-8")
-    if index_dir.exists():
-        shutil.rmtree(index_dir)
-    staging.rename(index_dir)
-    return corpus
 
 
 def stored_documents(index_dir: Path) -> list[dict[str, Any]]:

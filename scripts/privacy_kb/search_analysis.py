@@ -192,7 +192,7 @@ class ImpactField(FieldType):
     ) -> dict[bytes, tuple[list[int], list[float], list[bytes]]]:
         """Whole postings lists (SearchCorpus.postings), each posting as `index` gives it."""
         return {
-            term.encode("utf-8"): (docnums, [float(i) for i in impacts], [_ONE] * len(docnums))
+            term.encode("utf-8"): (docnums, list(map(float, impacts)), [_ONE] * len(docnums))
             for term, (docnums, impacts) in postings.items()
         }
 

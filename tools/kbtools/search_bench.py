@@ -3,7 +3,10 @@ makes them), indexed for both runtimes without the MkDocs build, then timed.
 
 `python -m kbtools.search_bench [--articles N] [--keep DIR]`
 
-Prints: entries, analysis / Whoosh / browser-index seconds, index sizes, `privacy-kb search`
+Prints: entries, analysis / Whoosh / browser-index seconds (wall clock, and CPU seconds of this
+process, which a machine shared with other work inflates less), the same stages on the entries
+of a quarter and a half of the copies (time per 1,000 entries stays flat when a stage is
+linear in entries), index sizes, `privacy-kb search`
 p50 / p95 in-process and the median of whole processes, and in headless Chromium (the bundled
 site's pages with the N-article search index in place of its own): the time from the last
 keystroke to the results shown, measured in the page (p50 / p95 over a sample of the development
@@ -26,7 +29,9 @@ from pathlib import Path
 from privacy_kb.browser_index import BROWSER_INDEX_FOLDER, write_browser_index
 from privacy_kb.build import build, index_dir_for
 from privacy_kb.index import analyse_entries, write_index
+from privacy_kb.model import FaqEntry, Taxonomy
 from privacy_kb.pipeline import collect
+from privacy_kb.search_analysis import SearchCorpus
 
 from .bench import in_process_latency
 from .questions_eval import DEV_QUESTIONS, load_questions
@@ -43,10 +48,29 @@ _TRANSFERRED = """() => performance.getEntriesByType("resource")
   .reduce((sum, e) => sum + (e.transferSize || e.encodedBodySize || 0), 0)"""
 
 
+# The stages again on the entries of these shares of the copies: do they scale linearly?
+SCALING_SHARES = (0.25, 0.5)
+
+
+@dataclass
+class StageTimes:
+    """One run of the search stages: entries, and per stage (wall, CPU) seconds."""
+
+    entries: int
+    seconds: dict[str, tuple[float, float]]
+
+    def row(self) -> str:
+        """Per stage: wall seconds, and CPU seconds per 1,000 entries (flat when linear)."""
+        per_k = 1000 / max(1, self.entries)
+        return ", ".join(f"{stage} {wall:.1f} s (CPU {cpu * per_k:.2f} s per 1k)"
+                         for stage, (wall, cpu) in self.seconds.items())  # fmt: skip
+
+
 @dataclass
 class SearchBench:
     entries: int
-    seconds: dict[str, float]
+    seconds: dict[str, tuple[float, float]]
+    scaling: list[StageTimes]
     whoosh_bytes: int
     browser_bytes: int
     query_ms: list[float]
@@ -58,7 +82,9 @@ class SearchBench:
     def table(self) -> str:
         rows = [
             ("entries", f"{self.entries:,}"),
-            *((f"index: {stage}", f"{seconds:.1f} s") for stage, seconds in self.seconds.items()),
+            *((f"index: {stage}", f"{wall:.1f} s (CPU {cpu:.1f} s)")
+              for stage, (wall, cpu) in self.seconds.items()),
+            *((f"index at {run.entries:,} entries", run.row()) for run in self.scaling),
             ("Whoosh index on disk", _mb(self.whoosh_bytes)),
             ("browser index on disk (gzipped)", _mb(self.browser_bytes)),
             ("privacy-kb search in-process p50 / p95",
@@ -82,22 +108,22 @@ def run(count: int, work: Path) -> SearchBench:
     bundled = work / "bundled-site"
     build(CONTENT_ROOT, bundled, registry_path=None)
     _progress(f"writing {count} article copies and collecting their entries")
-    corpus_root = make_synthetic_corpus(CORPUS_ROOT, work / "source", count).root
-    seconds: dict[str, float] = {}
-    start = time.perf_counter()
-    collected = collect(corpus_root)
-    seconds["collect (not search)"] = time.perf_counter() - start
+    synthetic = make_synthetic_corpus(CORPUS_ROOT, work / "source", count)
+    timer = _Timer()
+    with timer:
+        collected = collect(synthetic.root)
     site = work / "site"
     shutil.copytree(bundled, site)
-    start = time.perf_counter()
-    corpus = analyse_entries(collected.entries, collected.taxonomy)
-    seconds["analysis"] = time.perf_counter() - start
-    start = time.perf_counter()
-    write_index(collected.entries, collected.taxonomy, index_dir_for(site), corpus)
-    seconds["Whoosh"] = time.perf_counter() - start
-    start = time.perf_counter()
-    write_browser_index(corpus, collected.taxonomy, site)
-    seconds["browser index"] = time.perf_counter() - start
+    scaling = []
+    for share in SCALING_SHARES:
+        copies = set(synthetic.articles[: max(1, round(count * share))])
+        entries = [e for e in collected.entries if e.source.path in copies]
+        _progress(f"indexing the {len(entries)} entries of {len(copies)} copies")
+        scaling.append(_stages(entries, collected.taxonomy, work / f"share-{share}")[0])
+    _progress(f"indexing all {len(collected.entries)} entries")
+    times, corpus = _stages(collected.entries, collected.taxonomy, site)
+    seconds = {"collect (not search)": timer.seconds, **times.seconds}
+    scaling.append(times)
     _progress(f"{len(corpus.entries)} entries indexed; searching")
     queries = questions * math.ceil(MIN_QUERIES / len(questions))
     query_ms = in_process_latency(index_dir_for(site), queries)
@@ -107,6 +133,7 @@ def run(count: int, work: Path) -> SearchBench:
     return SearchBench(
         entries=len(corpus.entries),
         seconds=seconds,
+        scaling=scaling,
         whoosh_bytes=_bytes(index_dir_for(site)),
         browser_bytes=_bytes(site / BROWSER_INDEX_FOLDER),
         query_ms=query_ms,
@@ -115,6 +142,32 @@ def run(count: int, work: Path) -> SearchBench:
         first_search_bytes=first_bytes,
         first_search_ms=first_ms,
     )
+
+
+class _Timer:
+    """Wall and CPU seconds of a `with` block."""
+
+    def __enter__(self) -> _Timer:
+        self._wall, self._cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.seconds = (time.perf_counter() - self._wall, time.process_time() - self._cpu)
+
+
+def _stages(entries: list[FaqEntry], taxonomy: Taxonomy, site: Path) -> tuple[StageTimes, SearchCorpus]:
+    """The search stages of a build, timed: analysis, Whoosh index, browser index."""
+    seconds = {}
+    with (timer := _Timer()):
+        corpus = analyse_entries(entries, taxonomy)
+    seconds["analysis"] = timer.seconds
+    with timer:
+        write_index(entries, taxonomy, index_dir_for(site), corpus)
+    seconds["Whoosh"] = timer.seconds
+    with timer:
+        write_browser_index(corpus, taxonomy, site)
+    seconds["browser index"] = timer.seconds
+    return StageTimes(len(corpus.entries), seconds), corpus
 
 
 def _processes(site: Path, query: str) -> list[float]:
