@@ -4,15 +4,17 @@ field writer takes the postings of the index-only fields straight from memory, i
 Whoosh's writer sends every posting of every document through its posting pool, sorts them all
 at commit and then writes them one by one: at 16k entries (about a million postings, nearly all
 of them precomputed impacts) that was most of the indexing time. The build already holds every
-document in memory, so `DirectPostings` collects each field's postings per term as the documents
-are numbered (the field's own `FieldType.index`, so the terms, weights and values are exactly
-Whoosh's), and `DirectPostingsCodec`'s field writer writes them at commit, in field and term order
-among the pool's other fields: the files are byte for byte what the writer's pool would have made.
-Only fields that are indexed and not stored go this way; stored fields still go through
-`add_document`.
+document in memory: `DirectPostings` takes each field's postings per term, document by document
+(through the field's own `FieldType.index`, so terms, weights and values are exactly Whoosh's)
+or already inverted (the impacts, which the analysis inverts once for both runtimes), and
+`DirectPostingsCodec`'s field writer writes them at commit, among the pool's other fields in
+field and term order, a block of postings at a time. The files are byte for byte what Whoosh's
+own writer makes (a test builds both). Only fields that are indexed and not stored go this way;
+stored fields still go through `add_document`.
 
-The segment gets a fixed name instead of Whoosh's random one (an index is always built whole,
-into an empty folder), so the same entries give the same file names and bytes.
+This leans on the W3 format's writer classes, the same in whoosh 2.7.4 and whoosh3. The segment
+gets a fixed name instead of Whoosh's random one (an index is always built whole, into an empty
+folder), so the same entries give the same file names and bytes.
 """
 
 from __future__ import annotations
