@@ -194,7 +194,7 @@ def test_the_same_entries_give_the_same_index_files(collected, tmp_path):
         corpus = write_index(entries, collected.taxonomy, tmp_path / name / "index")
         write_browser_index(corpus, collected.taxonomy, tmp_path / name)
     first = _files(tmp_path / "a")
-    assert any(name.startswith("index/") and name.endswith(".pst") for name in first)
+    assert any(name.startswith("index/") and name.endswith(".seg") for name in first)
     assert any(name.startswith("search/terms-") for name in first)
     assert first == _files(tmp_path / "b")
 

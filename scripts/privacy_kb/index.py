@@ -22,7 +22,7 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, Schema
 
 from .gc_pause import without_gc
-from .index_codec import DirectPostings, DirectPostingsCodec
+from .index_codec import BuildStorage, DirectPostings, DirectPostingsCodec
 from .links import source_slug
 from .model import FaqEntry, Taxonomy
 from .problems import BuildError
@@ -168,12 +168,11 @@ def write_whoosh(
     """
     schema = make_schema()
     direct_fields = tuple(direct_fields)
-    ix = whoosh_index.create_in(str(folder), schema)
+    ix = BuildStorage(str(folder)).create_index(schema)
     direct = DirectPostings(schema, direct_fields)
     codec = DirectPostingsCodec(direct, blocklimit=POSTINGS_BLOCK, compression=0)
-    # Not assembled into one compound file: its directory records the files' mtimes, so two
-    # builds of the same entries would differ in bytes.
-    writer = ix.writer(limitmb=WRITER_LIMIT_MB, procs=1, codec=codec, compound=False)
+    # One compound segment file: searching reads it memory-mapped.
+    writer = ix.writer(limitmb=WRITER_LIMIT_MB, procs=1, codec=codec, compound=True)
     if "impact" in direct_fields:
         direct.set_field("impact", ImpactField.term_postings(corpus.postings))
     members: dict[int, list[str]] = {}

@@ -12,9 +12,11 @@ field and term order, a block of postings at a time. The files are byte for byte
 own writer makes (a test builds both). Only fields that are indexed and not stored go this way;
 stored fields still go through `add_document`.
 
-This leans on the W3 format's writer classes, the same in whoosh 2.7.4 and whoosh3. The segment
-gets a fixed name instead of Whoosh's random one (an index is always built whole, into an empty
-folder), so the same entries give the same file names and bytes.
+This leans on the W3 format's writer classes, the same in whoosh 2.7.4 and whoosh3. The same
+entries give the same file names and bytes: the segment gets a fixed name instead of Whoosh's
+random one (an index is always built whole, into an empty folder), and `BuildStorage` lists
+the segment's files in name order and dates them 0 for the compound file that gathers them
+(its directory records both).
 """
 
 from __future__ import annotations
@@ -24,9 +26,21 @@ from typing import Any
 
 from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PostingsWriter, W3Segment
 from whoosh.fields import Schema
+from whoosh.filedb.filestore import FileStorage
 
 # The one segment of an index built whole (Whoosh names segments `<indexname>_<segid>.seg`).
 SEGMENT_ID = "privacykb0000000"
+
+
+class BuildStorage(FileStorage):
+    """The folder an index is built in: files listed in name order (not the file system's) and
+    all modified at time 0, so the compound segment file depends on their contents alone."""
+
+    def list(self) -> list[str]:
+        return sorted(super().list())
+
+    def file_modified(self, name: str) -> float:
+        return 0.0
 
 
 # A term's postings in document order, as columns: document numbers, weights, value bytes.
