@@ -292,28 +292,14 @@ def analyse(
     average = {name: (total_length[name] / count if count else 0.0) or 1.0 for name in FIELD_BOOSTS}
     # Each field's weight × idf, per term, once (not once per entry and term).
     weighted_idf = {
-        name: {term: FIELD_BOOSTS[name] * (math.log(count / (n + 1)) + 1) for term, n in df[name].items()}
-        for name in FIELD_BOOSTS
+        name: {term: boost * (math.log(count / (n + 1)) + 1) for term, n in df[name].items()}
+        for name, boost in FIELD_BOOSTS.items()
     }
     impacts = [
         _impacts(counts, length, weighted_idf, average)
         for counts, length in zip(term_counts, lengths, strict=True)
     ]
     forms_of = {form: _single(fast(form)) for form in sorted(form_df)}
-    inverted: dict[str, list[tuple[int, int]]] = {}
-    for docnum, entry_impacts in enumerate(impacts):
-        for term, impact in entry_impacts.items():
-            posting = (docnum, impact)
-            term_postings = inverted.get(term)
-            if term_postings is None:
-                inverted[term] = [posting]
-            else:
-                term_postings.append(posting)
-    first, second = itemgetter(0), itemgetter(1)
-    postings = {
-        term: (list(map(first, inverted[term])), list(map(second, inverted[term])))
-        for term in sorted(inverted)
-    }
     leaders: dict[str, int] = {}
     groups = [leaders.setdefault(entry.answer_text, n) for n, entry in enumerate(ordered)]
     members: dict[int, set[str]] = {}
@@ -328,7 +314,7 @@ def analyse(
         entries=ordered,
         records=[record(entry, s) for entry, s in zip(ordered, sentences, strict=True)],
         impacts=impacts,
-        postings=postings,
+        postings=_inverted(impacts),
         entry_forms=entry_forms,
         sentence_terms=sentence_terms,
         forms={form: stem for form, stem in forms_of.items() if stem},
@@ -338,6 +324,24 @@ def analyse(
         wordings=type_wordings(taxonomy, stemmer),
         sources=_sources(ordered, taxonomy),
     )
+
+
+def _inverted(impacts: list[dict[str, int]]) -> dict[str, tuple[list[int], list[int]]]:
+    """Per term, in term order: the entries that have it, in order, and its impacts in them."""
+    inverted: dict[str, list[tuple[int, int]]] = {}
+    for docnum, entry_impacts in enumerate(impacts):
+        for term, impact in entry_impacts.items():
+            posting = (docnum, impact)
+            postings = inverted.get(term)
+            if postings is None:
+                inverted[term] = [posting]
+            else:
+                postings.append(posting)
+    first, second = itemgetter(0), itemgetter(1)
+    return {
+        term: (list(map(first, inverted[term])), list(map(second, inverted[term])))
+        for term in sorted(inverted)
+    }
 
 
 def _shared_key(name: str, entry: FaqEntry) -> tuple[str, ...] | None:
