@@ -184,6 +184,8 @@ def write_whoosh(
             record["group_types"] = list(corpus.group_types[number])
             # Each sentence's terms, so choosing the passage analyses nothing at query time.
             record["sentence_terms"] = corpus.sentence_terms[number]
+            if record["answer"] == " ".join(record["sentences"]):
+                del record["answer"]  # stored once, as its sentences (stored_record)
             if corpus.groups[number] == number and len(members[number]) > 1:
                 # The entries with this answer, once, on the first of them (on each of them,
                 # a statement in many articles would cost entries × articles).
@@ -209,12 +211,20 @@ def write_whoosh(
     ix.close()
 
 
+def stored_record(record: dict[str, Any]) -> dict[str, Any]:
+    """A record as stored, made whole: an answer that is its sentences joined by a space is
+    stored as its sentences only."""
+    if "answer" not in record:
+        record["answer"] = " ".join(record["sentences"])
+    return record
+
+
 def stored_documents(index_dir: Path) -> list[dict[str, Any]]:
     """Every stored record of the index, by id: what the index answers with (for tests/diffs)."""
     ix = whoosh_index.open_dir(str(index_dir))
     try:
         with ix.searcher() as searcher:
-            records = [fields["record"] for fields in searcher.all_stored_fields()]
+            records = [stored_record(fields["record"]) for fields in searcher.all_stored_fields()]
     finally:
         ix.close()
     return sorted(records, key=lambda record: record["id"])

@@ -156,7 +156,8 @@ class _BulkPostingsWriter(W3PostingsWriter):
             heaviest = max(block_weights)
             if heaviest > self._maxweight:
                 self._maxweight = heaviest
-            self._values.extend(v for v in values[start:end] if v)
+            block_values = values[start:end]
+            self._values.extend(block_values if all(block_values) else filter(None, block_values))
             start = end
 
 

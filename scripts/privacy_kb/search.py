@@ -28,7 +28,7 @@ from typing import Any, Self
 from whoosh import index as whoosh_index
 
 from .dates import readable_date
-from .index import INDEX_FORMAT_VERSION, INDEX_META_FILE
+from .index import INDEX_FORMAT_VERSION, INDEX_META_FILE, stored_record
 from .search_analysis import (
     FUZZY_MIN_LENGTH,
     FUZZY_PREFIX,
@@ -292,7 +292,7 @@ class KnowledgeIndex:
         }
         results = []
         for score, docnum in chosen:
-            record = self._reader.stored_fields(docnum)["record"]
+            record = stored_record(self._reader.stored_fields(docnum)["record"])
             types = record.get("group_types") or record["deployment_types"]
             results.append(SearchResult.from_record(
                 record, score, self._passage(record, weights), types,
