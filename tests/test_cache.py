@@ -38,10 +38,10 @@ def source(tmp_path: Path) -> Path:
 
 
 def site_bytes(site: Path) -> dict[str, bytes]:
-    """Every published file; the Whoosh index (`.privacy-kb/`) is left out: its segment files
-    have random names whatever it holds, and it holds the entries, compared whole."""
+    """Every file of the built site, the Whoosh index included (its files have fixed names, and
+    entries read from the cache must give the bytes a fresh parse gives)."""
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
-            if p.is_file() and not p.relative_to(site).as_posix().startswith(".privacy-kb/")}
+            if p.is_file()}
 
 
 def entry_inodes(cache_dir: Path) -> dict[str, int]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -156,6 +157,20 @@ def write_index(
     return corpus
 
 
+def canonical(value: Any) -> Any:
+    """`value` rebuilt with every string interned and no container shared. Whoosh pickles a
+    document's stored fields together, and pickle writes an object met twice as a reference:
+    without this, the same entries parsed afresh or read from the cache (cache.py), which share
+    strings differently, would give different index bytes."""
+    if isinstance(value, str):
+        return sys.intern(value)
+    if isinstance(value, dict):
+        return {canonical(key): canonical(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(canonical(item) for item in value)
+    return value
+
+
 def write_whoosh(
     corpus: SearchCorpus, folder: Path, direct_fields: Iterable[str] = DIRECT_FIELDS
 ) -> None:
@@ -203,7 +218,8 @@ def write_whoosh(
             # (The impacts are given whole, already inverted, above.)
             direct.add(number, {n: indexed[n] for n in direct_fields if n != "impact"})
             pooled = {n: value for n, value in indexed.items() if n not in direct_fields}
-            writer.add_document(id=entry.id, kind=entry.kind, record=record, **pooled)
+            stored = canonical({"id": entry.id, "kind": entry.kind, "record": record})
+            writer.add_document(**stored, **pooled)
     except BaseException:
         writer.cancel()
         raise
