@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .aliases import by_page, with_aliases
+from .aliases import with_aliases
 from .browser_index import write_browser_index
 from .changes_pages import FeedOptions, change_pages, write_feed
 from .collected import Collected
@@ -32,7 +32,7 @@ from .model import ENTRIES_FORMAT_VERSION, FaqEntry
 from .pages import site_pages
 from .pipeline import Prepared, problem_key
 from .redirects import upstream_redirects, write_redirects
-from .registry import Alias, Registry, keep_links, plan_aliases
+from .registry import Registry, keep_links
 from .resources import schema_path
 from .urls import entry_url, page_url
 
@@ -57,18 +57,8 @@ def generated_pages(prepared: Prepared) -> dict[str, str]:
     pages.update(change_pages(prepared.history, prepared.collected, prepared.withdrawn_ids))
     if prepared.registry is None:
         return pages
-    aliases = registry_aliases(prepared)
-    return {path: with_aliases(text, aliases.get(page_url(path), ()))
+    return {path: with_aliases(text, prepared.aliases.get(page_url(path), ()))
             for path, text in pages.items()}
-
-
-def registry_aliases(prepared: Prepared) -> dict[str, list[Alias]]:
-    """By page URL, the ids the registry recorded on a page that today's page must keep as
-    aliases (registry.plan_aliases); {} without a registry."""
-    if prepared.registry is None:
-        return {}
-    registry = prepared.registry.with_entries(prepared.collected, prepared.renames)
-    return by_page(plan_aliases(prepared.collected, registry))
 
 
 def media_files(collected: Collected) -> dict[str, Path]:

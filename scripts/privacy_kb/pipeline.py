@@ -6,8 +6,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
+from .aliases import by_page
 from .cache import ArticleCache, ArticleResult, build_key
 from .changes import History, history_path, load_history, next_history, with_last_changed
 from .collected import Collected
@@ -18,7 +20,7 @@ from .overrides import OVERRIDES_FILE, CellOverride, load_overrides
 from .paths import InsideRoot
 from .problems import BuildError, Problem
 from .redirects import Redirection, read_redirect_map
-from .registry import Registry, load_registry, stable_ids, with_ids
+from .registry import Alias, Registry, load_registry, plan_aliases, stable_ids, with_ids
 from .resources import default_taxonomy_path
 from .sources import (
     ArticleFile,
@@ -126,6 +128,16 @@ class Prepared:
         """Recorded answers this build no longer has (their URLs get a "withdrawn" page)."""
         recorded = {e.id for e in self.registry.entries} if self.registry is not None else set()
         return recorded - {e.id for e in self.collected.entries}
+
+    @cached_property
+    def aliases(self) -> dict[str, list[Alias]]:
+        """By page URL, the ids the registry recorded on a page that today's page must keep as
+        aliases (registry.plan_aliases; {} without a registry). Worked out once, for the
+        MkDocs pages and the answer pages alike."""
+        if self.registry is None:
+            return {}
+        registry = self.registry.with_entries(self.collected, self.renames)
+        return by_page(plan_aliases(self.collected, registry))
 
 
 def prepare(

@@ -37,7 +37,7 @@ from mkdocs.structure.pages import Page
 from .aliases import FRONT_MATTER_KEY
 from .answer_pages import write_answer_pages
 from .dates import newest_ms_date, source_date_epoch
-from .outputs import Outputs, generated_pages, media_files, registry_aliases, write_outputs
+from .outputs import Outputs, generated_pages, media_files, write_outputs
 from .pipeline import Prepared, prepare, taxonomy_file
 from .problems import BuildError
 from .registry import REGISTRY_FILE
@@ -142,7 +142,7 @@ class PrivacyKbPlugin(BasePlugin[PrivacyKbConfig]):
             # check below must find.
             start = time.perf_counter()
             write_answer_pages(self.prepared.collected, config, Path(config.site_dir),
-                               aliases=registry_aliases(self.prepared))
+                               aliases=self.prepared.aliases)
             self.seconds["answers"] = time.perf_counter() - start
             self.outputs = write_outputs(self.prepared, Path(config.site_dir), config.site_url or "")
         except BuildError as error:
